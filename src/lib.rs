@@ -1,0 +1,221 @@
+//! Gazette: a static-site generator for bilingual (Chinese + English)
+//! campaign publicity sites.
+//!
+//! The build is a pipeline of four stages with plain data between them:
+//!
+//! 1. **load** ([`load_site`]): read `config.toml`, `content/`, templates,
+//!    i18n files and the list of static files → [`SiteSources`];
+//! 2. **parse** ([`parse_site`]): front matter, URLs, translations,
+//!    sections, taxonomies, Markdown → [`content::Site`];
+//! 3. **render** ([`render::render_site`]): Tera templates → in-memory
+//!    [`render::OutputFile`]s;
+//! 4. **write** ([`output::write_output`]): the only stage that touches the
+//!    output folder, atomically.
+//!
+//! [`build`] runs all four.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use config::Config;
+pub use error::{Error, Location, Result};
+
+use content::front_matter::{ParsedFile, parse_front_matter};
+use content::load::{LoadedContent, is_editor_artifact, load_content, relative_slash_path};
+use content::{BuildFilter, Site};
+use render::i18n::I18n;
+use render::templates::TemplateSources;
+use render::{OutputContents, OutputFile};
+
+/// What to build, validated from the command line.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holds `config.toml`).
+    pub root: PathBuf,
+    /// Where the site is written.
+    pub output_dir: PathBuf,
+    /// Replaces the config's `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts and future-dated pages.
+    pub include_drafts: bool,
+}
+
+impl BuildOptions {
+    /// Options for the site in `root`, written to `root/public`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        BuildOptions {
+            output_dir: root.join("public"),
+            root,
+            base_url: None,
+            include_drafts: false,
+        }
+    }
+}
+
+/// Everything the load stage read.
+pub struct SiteSources {
+    /// The validated config.
+    pub config: Config,
+    /// Content files and assets.
+    pub content: LoadedContent,
+    /// Theme and site templates.
+    pub templates: TemplateSources,
+    /// UI strings.
+    pub i18n: I18n,
+    /// Theme and site static files, to be copied.
+    pub static_files: Vec<OutputFile>,
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages per language, in config order.
+    pub pages_per_language: Vec<(String, usize)>,
+    /// Sections, all languages together.
+    pub sections: usize,
+    /// Taxonomy terms, all languages together.
+    pub terms: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// What the writer did.
+    pub write: output::WriteStats,
+    /// Non-fatal problems.
+    pub warnings: Vec<String>,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+/// Runs load → parse → render → write.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let sources = load_site(&options.root, options.base_url.as_deref())?;
+    let filter = BuildFilter {
+        include_drafts: options.include_drafts,
+        now: chrono::Utc::now().naive_utc(),
+    };
+    let site = parse_site(&sources.config, sources.content, filter)?;
+    let pages_per_language = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.code.clone(),
+                site.pages
+                    .iter()
+                    .filter(|p| p.source.lang == l.code)
+                    .count(),
+            )
+        })
+        .collect();
+    let sections = site.sections.len();
+    let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
+    let rendered =
+        render::render_site(site, &sources.templates, sources.i18n, sources.static_files)?;
+    let write = output::write_output(&options.output_dir, &rendered.files)?;
+    Ok(BuildReport {
+        pages_per_language,
+        sections,
+        terms,
+        files: rendered.files.len(),
+        write,
+        warnings: rendered.warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The load stage: reads every input of the site in `root`.
+pub fn load_site(root: &Path, base_url: Option<&str>) -> Result<SiteSources> {
+    let config_path = root.join("config.toml");
+    let mut config = Config::load(&config_path)?;
+    if let Some(url) = base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let theme_dir = match &config.theme {
+        Some(theme) => {
+            let dir = root.join("themes").join(theme);
+            if !dir.is_dir() {
+                let text = std::fs::read_to_string(&config_path).unwrap_or_default();
+                let offset = text.find("theme").unwrap_or(0);
+                return Err(Error::Config {
+                    at: Location::at_offset(&config_path, &text, offset, 1),
+                    message: format!(
+                        "theme `{theme}` not found: there is no folder {}",
+                        dir.display()
+                    ),
+                    help: "put the theme in themes/<name>/, or remove the `theme` key".into(),
+                });
+            }
+            Some(dir)
+        }
+        None => None,
+    };
+    let content = load_content(&root.join("content"), &config)?;
+    let templates = TemplateSources::load(theme_dir.as_deref(), root)?;
+    let i18n = I18n::load(theme_dir.as_deref(), root, &config)?;
+    let mut static_files = Vec::new();
+    for dir in theme_dir
+        .iter()
+        .map(|t| t.join("static"))
+        .chain([root.join("static")])
+    {
+        static_files.extend(list_static_files(&dir)?);
+    }
+    Ok(SiteSources {
+        config,
+        content,
+        templates,
+        i18n,
+        static_files,
+    })
+}
+
+fn list_static_files(dir: &Path) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_file() && !is_editor_artifact(&entry.file_name().to_string_lossy())
+        {
+            files.push(OutputFile {
+                path: relative_slash_path(dir, entry.path()),
+                contents: OutputContents::Copy(entry.path().to_path_buf()),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// The parse stage: front matter of every file (all errors reported
+/// together), the site model, then every Markdown body.
+pub fn parse_site(config: &Config, content: LoadedContent, filter: BuildFilter) -> Result<Site> {
+    let parsed: Vec<Result<ParsedFile>> = content
+        .files
+        .par_iter()
+        .map(|f| parse_front_matter(&f.path, &f.text, f.kind))
+        .collect();
+    let mut errors = Vec::new();
+    let mut files = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(e) => errors.push(e),
+        }
+    }
+    Error::collect(errors)?;
+    let mut site = content::assemble_site(config, content, files, filter)?;
+    markdown::render_site_markdown(&mut site)?;
+    Ok(site)
+}

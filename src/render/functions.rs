@@ -1,0 +1,160 @@
+//! The functions and filters Gazette adds to Tera: `get_url`, `get_page`,
+//! `get_section`, `get_taxonomy_url`, `trans`, and the `date` and
+//! `markdown` filters. Names and arguments follow Zola; every lookup also
+//! takes a `lang` argument that picks the translation.
+
+use std::sync::Arc;
+
+use tera::{Error as TeraError, Kwargs, State, Tera, TeraResult, Value};
+
+use super::RenderData;
+use crate::content::front_matter::parse_date;
+use crate::markdown::{MarkdownOptions, render_markdown};
+
+/// Registers Gazette's functions and filters on `tera`.
+pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
+    let d = data.clone();
+    tera.register_function(
+        "trans",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let lang = current_lang(&d, &kwargs, state)?;
+            Ok(d.i18n.translate(&key, &lang))
+        },
+    );
+
+    let d = data.clone();
+    tera.register_function("get_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let path: String = kwargs.must_get("path")?;
+        let explicit_lang: Option<String> = kwargs.get("lang")?;
+        let lang = current_lang(&d, &kwargs, state)?;
+        if let Some(content_path) = path.strip_prefix("@/") {
+            let (target, fragment) = split_fragment(content_path);
+            return d
+                .resolve_content_path(target, &lang)
+                .map(|url| url + fragment)
+                .ok_or_else(|| TeraError::message(format!("get_url: there is no content at `{path}` (the path is relative to content/)")));
+        }
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return Ok(path);
+        }
+        let prefix = match explicit_lang {
+            Some(lang) => d.site.config.language_prefix(&lang),
+            None => "/".to_string(),
+        };
+        Ok(d.site.config.permalink(&format!("{prefix}{}", path.trim_start_matches('/'))))
+    });
+
+    let d = data.clone();
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let lang: Option<String> = kwargs.get("lang")?;
+            let path = path.trim_start_matches("@/");
+            d.site
+                .find_page(path, lang.as_deref())
+                .map(|i| d.values.pages[i].clone())
+                .ok_or_else(|| {
+                    TeraError::message(format!("get_page: there is no page at `content/{path}`"))
+                })
+        },
+    );
+
+    let d = data.clone();
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let lang: Option<String> = kwargs.get("lang")?;
+            let path = path.trim_start_matches("@/");
+            d.site
+                .find_section(path, lang.as_deref())
+                .map(|i| d.values.sections[i].clone())
+                .ok_or_else(|| {
+                    TeraError::message(format!(
+                        "get_section: there is no section at `content/{path}`"
+                    ))
+                })
+        },
+    );
+
+    let d = data.clone();
+    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let kind: String = kwargs.must_get("kind")?;
+        let name: String = kwargs.must_get("name")?;
+        let lang = current_lang(&d, &kwargs, state)?;
+        let slug = crate::content::text::slugify(&name);
+        d.site
+            .taxonomies
+            .iter()
+            .find(|t| t.name == kind && t.lang == lang)
+            .and_then(|t| t.terms.iter().find(|term| term.slug == slug))
+            .map(|term| term.permalink.clone())
+            .ok_or_else(|| TeraError::message(format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}` for language `{lang}`")))
+    });
+
+    let d = data.clone();
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let date = parse_date(value).ok_or_else(|| {
+                TeraError::message(format!("date: `{value}` is not a date like 2023-12-07"))
+            })?;
+            let format = match kwargs.get::<String>("format")? {
+                Some(format) => format,
+                None => {
+                    let lang = current_lang(&d, &kwargs, state)?;
+                    d.i18n
+                        .get("date_format", &lang)
+                        .unwrap_or("%Y-%m-%d")
+                        .to_string()
+                }
+            };
+            let mut out = String::new();
+            use std::fmt::Write;
+            write!(out, "{}", date.datetime.format(&format)).map_err(|_| {
+                TeraError::message(format!("date: `{format}` is not a valid strftime format"))
+            })?;
+            Ok(out)
+        },
+    );
+
+    let d = data.clone();
+    tera.register_filter(
+        "markdown",
+        move |value: &str, _: Kwargs, state: &State| -> TeraResult<String> {
+            let lang: String = state
+                .get("lang")?
+                .unwrap_or_else(|| d.site.config.default_language.clone());
+            let resolve = |path: &str| d.resolve_content_path(path, &lang);
+            let options = MarkdownOptions {
+                highlight: d.site.config.markdown.highlight_code,
+                path: std::path::Path::new("<markdown filter>"),
+                first_line: 1,
+                permalink: "",
+                resolve_link: &resolve,
+            };
+            render_markdown(value, &options)
+                .map(|m| m.html)
+                .map_err(|e| TeraError::message(format!("markdown: {e}")))
+        },
+    );
+}
+
+fn current_lang(data: &RenderData, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    if let Some(lang) = kwargs.get::<String>("lang")? {
+        return Ok(lang);
+    }
+    Ok(state
+        .get::<String>("lang")?
+        .unwrap_or_else(|| data.site.config.default_language.clone()))
+}
+
+/// Splits `path#frag` into `path` and `#frag`.
+pub fn split_fragment(path: &str) -> (&str, &str) {
+    match path.find('#') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    }
+}
