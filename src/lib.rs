@@ -98,12 +98,23 @@ pub struct BuildReport {
 /// Runs load → parse → render → write.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let timings = std::env::var_os("GAZETTE_TIMINGS").is_some();
+    let lap = |stage: &str| {
+        if timings {
+            eprintln!(
+                "timing: {stage} done at {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+    };
     let sources = load_site(&options.root, options.base_url.as_deref())?;
+    lap("load");
     let filter = BuildFilter {
         include_drafts: options.include_drafts,
         now: chrono::Utc::now().naive_utc(),
     };
     let site = parse_site(&sources.config, sources.content, filter)?;
+    lap("parse");
     let pages_per_language = site
         .config
         .languages
@@ -122,7 +133,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
     let rendered =
         render::render_site(site, &sources.templates, sources.i18n, sources.static_files)?;
+    lap("render");
     let write = output::write_output(&options.output_dir, &rendered.files)?;
+    lap("write");
     Ok(BuildReport {
         pages_per_language,
         sections,

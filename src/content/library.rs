@@ -99,22 +99,37 @@ pub fn assemble_site(
 
     // Bundle files go with their page (in every language); files of withheld
     // bundles are not published at all.
+    let mut pages_of_bundle: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(bundle) = bundle_dir_of(page) {
+            pages_of_bundle
+                .entry(bundle.to_string())
+                .or_default()
+                .push(i);
+        }
+    }
+    let withheld: BTreeSet<String> = withheld_bundles.into_iter().collect();
     let mut assets = Vec::new();
-    'asset: for asset in content.assets {
-        for page in pages.iter_mut() {
-            if let Some(bundle) = bundle_dir_of(page) {
-                if asset.relative_path.starts_with(&format!("{bundle}/")) {
-                    page.assets.push(asset.clone());
+    for asset in content.assets {
+        // The bundle an asset belongs to is the nearest folder above it
+        // that holds a bundle's index.md.
+        let mut dir = parent_of(&asset.relative_path);
+        let mut owner = None;
+        while !dir.is_empty() {
+            if pages_of_bundle.contains_key(dir) || withheld.contains(dir) {
+                owner = Some(dir.to_string());
+                break;
+            }
+            dir = parent_of(dir);
+        }
+        match owner {
+            Some(bundle) => {
+                for &i in pages_of_bundle.get(&bundle).into_iter().flatten() {
+                    pages[i].assets.push(asset.clone());
                 }
             }
+            None => assets.push(asset),
         }
-        let in_bundle = |b: &str| asset.relative_path.starts_with(&format!("{b}/"));
-        if pages.iter().filter_map(bundle_dir_of).any(in_bundle)
-            || withheld_bundles.iter().any(|b| in_bundle(b))
-        {
-            continue 'asset;
-        }
-        assets.push(asset);
     }
 
     link_translations(

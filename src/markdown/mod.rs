@@ -186,7 +186,11 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
     let summary = match more_at {
         Some(index) => {
             let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, events[..index].iter().cloned());
+            // Footnote markers would point at notes the summary does not hold.
+            let summary_events = events[..index]
+                .iter()
+                .filter(|e| !matches!(e, Event::FootnoteReference(_)));
+            pulldown_cmark::html::push_html(&mut html, summary_events.cloned());
             html
         }
         None => summary_paragraph(&paragraph_text),

@@ -1,0 +1,9 @@
+//! Gazette's integration test suite: one binary, one module per feature.
+//!
+//! Each test copies a fixture site from `tests/fixtures/` into a temporary
+//! folder and builds it with the real `gazette` binary (see `helpers.rs`
+//! and `README.md`).
+
+mod helpers;
+
+mod bilingual;
