@@ -74,7 +74,7 @@ pub fn write_output(output_dir: &Path, files: &[OutputFile]) -> Result<WriteStat
             let _ = fs::rename(&backup, output_dir);
             return Err(Error::io(output_dir, e));
         }
-        remove_dir_if_exists(&backup)?;
+        remove_dir_parallel(&backup)?;
     } else {
         fs::rename(&staging, output_dir).map_err(|e| Error::io(output_dir, e))?;
     }
@@ -90,6 +90,27 @@ fn remove_dir_if_exists(dir: &Path) -> Result<()> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(dir, e)),
         _ => Ok(()),
     }
+}
+
+/// Removes `dir` with its subfolders removed in parallel: the old output of
+/// a 10,000-page site is 20,000 entries, and unlinking them is most of the
+/// cost of an unchanged rebuild.
+fn remove_dir_parallel(dir: &Path) -> Result<()> {
+    let entries: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    entries.par_iter().try_for_each(|path| {
+        // Never follow a symlink out of the folder being removed.
+        let is_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        if is_dir {
+            remove_dir_parallel(path)
+        } else {
+            fs::remove_file(path).map_err(|e| Error::io(path, e))
+        }
+    })?;
+    remove_dir_if_exists(dir)
 }
 
 /// Relative paths of every file under `dir`.

@@ -244,8 +244,7 @@ struct FieldReader<'a> {
 impl FieldReader<'_> {
     /// Location of the line that sets `key` (front matter starts on line 2).
     fn at(&self, key: &str) -> Location {
-        let mut line_number = 2;
-        for line in self.source.lines() {
+        for (line_number, line) in (2..).zip(self.source.lines()) {
             let trimmed = line.trim_start();
             if let Some(rest) = trimmed.strip_prefix(key) {
                 let rest = rest.trim_start();
@@ -260,7 +259,6 @@ impl FieldReader<'_> {
             {
                 return Location::new(self.path, line_number, 1);
             }
-            line_number += 1;
         }
         Location::new(self.path, 2, 1)
     }
@@ -438,10 +436,11 @@ fn describe(value: &Json) -> String {
 /// A date at the start of a file or folder name (`2023-12-07-title`), and the
 /// rest of the name.
 pub fn split_date_prefix(name: &str) -> (Option<ContentDate>, &str) {
-    if name.len() > 11 && name.as_bytes()[10] == b'-' {
-        if let Some(date) = name.get(..10).and_then(parse_date) {
-            return (Some(date), &name[11..]);
-        }
+    if name.len() > 11
+        && name.as_bytes()[10] == b'-'
+        && let Some(date) = name.get(..10).and_then(parse_date)
+    {
+        return (Some(date), &name[11..]);
     }
     (None, name)
 }

@@ -35,7 +35,7 @@ pub fn highlight_code(lang: &str, code: &str) -> String {
     }
     let lang = crate::markdown::escape_html(lang);
     format!(
-        "<pre class=\"highlight\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
+        "<pre class=\"highlight hl-code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
         generator.finalize()
     )
 }
@@ -43,7 +43,7 @@ pub fn highlight_code(lang: &str, code: &str) -> String {
 fn plain_code_block(lang: &str, code: &str) -> String {
     let lang = crate::markdown::escape_html(lang);
     format!(
-        "<pre class=\"highlight\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
+        "<pre class=\"highlight hl-code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
         crate::markdown::escape_html(code)
     )
 }
@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn rust_code_gets_prefixed_classes_and_escaping() {
         let html = highlight_code("rust", "fn main() { let a = 1 < 2; }\n");
-        assert!(html.starts_with("<pre class=\"highlight\" data-lang=\"rust\">"));
+        assert!(html.starts_with("<pre class=\"highlight hl-code\" data-lang=\"rust\">"));
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("&lt;"), "{html}");
     }

@@ -82,14 +82,20 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
     let d = data.clone();
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let kind: String = kwargs.must_get("kind")?;
-        let name: String = kwargs.must_get("name")?;
+        let name: Option<String> = kwargs.get("name")?;
         let lang = current_lang(&d, &kwargs, state)?;
+        let taxonomy = d.site.taxonomies.iter().find(|t| t.name == kind && t.lang == lang).ok_or_else(|| {
+            TeraError::message(format!("get_taxonomy_url: language `{lang}` has no taxonomy `{kind}`"))
+        })?;
+        // Without a name: the taxonomy's own page, the list of its terms.
+        let Some(name) = name else {
+            return Ok(taxonomy.permalink.clone());
+        };
         let slug = crate::content::text::slugify(&name);
-        d.site
-            .taxonomies
+        taxonomy
+            .terms
             .iter()
-            .find(|t| t.name == kind && t.lang == lang)
-            .and_then(|t| t.terms.iter().find(|term| term.slug == slug))
+            .find(|term| term.slug == slug)
             .map(|term| term.permalink.clone())
             .ok_or_else(|| TeraError::message(format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}` for language `{lang}`")))
     });

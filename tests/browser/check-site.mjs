@@ -168,8 +168,12 @@ function statOrNull(file) {
 function startServer(root, basePath, port) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    // `new URL` already resolves dot segments; refuse them outright all the same.
+    const rawPath = req.url.split(/[?#]/)[0];
     let result;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (rawPath.split('/').some((s) => /^(?:\.|%2e){2}$/i.test(s))) {
+      result = { status: 403, type: TYPES['.txt'], body: Buffer.from('forbidden\n') };
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       result = { status: 405, type: TYPES['.txt'], body: Buffer.from('method not allowed\n') };
     } else if (!url.pathname.startsWith(basePath)) {
       result = url.pathname === basePath.slice(0, -1)
@@ -298,10 +302,13 @@ async function main() {
   }, 600_000);
   watchdog.unref();
 
-  // Per-page bookkeeping, filled in by the context-wide listeners below.
-  const state = { external: new Set(), failedRequests: [], consoleErrors: [], onlyNavigation: null };
+  // One browser context per viewport; each runs its pages one at a time and keeps the
+  // bookkeeping of the current page in its `state`, filled in by the listeners below.
   const contexts = {};
+  const states = {};
   for (const vp of VIEWPORTS) {
+    const state = { external: new Set(), failedRequests: [], consoleErrors: [], onlyNavigation: null };
+    states[vp.name] = state;
     const context = await browser.newContext({
       viewport: { width: vp.width, height: vp.height },
       isMobile: vp.isMobile,
@@ -336,7 +343,7 @@ async function main() {
     contexts[vp.name] = context;
   }
 
-  const watch = (page) => {
+  const watch = (page, state) => {
     page.on('console', (msg) => {
       if (msg.type() === 'error') state.consoleErrors.push(msg.text());
     });
@@ -354,7 +361,7 @@ async function main() {
     });
     return page;
   };
-  const resetState = () => {
+  const resetState = (state) => {
     state.external.clear();
     state.failedRequests.length = 0;
     state.consoleErrors.length = 0;
@@ -381,7 +388,7 @@ async function main() {
 
   // ---- a. language switcher, on both viewports (the phone layout may hide the switcher).
   for (const vp of VIEWPORTS) {
-    const page = watch(await contexts[vp.name].newPage());
+    const page = watch(await contexts[vp.name].newPage(), states[vp.name]);
     await report.run(`switcher home zh -> en -> zh @${vp.name}`, async () => {
       await page.goto(url('/'));
       assert((await htmlLang(page)).startsWith('zh'), `zh home has <html lang="${await htmlLang(page)}">`);
@@ -426,11 +433,12 @@ async function main() {
     return idsCache.get(file);
   };
   let axeViolations = 0;
-  for (const vp of VIEWPORTS) {
-    const page = watch(await contexts[vp.name].newPage());
+  const auditAll = async (vp) => {
+    const state = states[vp.name];
+    const page = watch(await contexts[vp.name].newPage(), state);
     for (const rel of pages) {
       const label = `/${decodeURI(rel)}`;
-      resetState();
+      resetState(state);
       let loaded = false;
       await report.run(`load ${label} @${vp.name}`, async () => {
         // Stay on this page while auditing it (redirect pages would move on).
@@ -443,7 +451,10 @@ async function main() {
         const problems = [];
         for (const e of state.external) problems.push(`external request (blocked): ${e}`);
         for (const f of state.failedRequests) problems.push(`failed request: ${f}`);
-        for (const c of state.consoleErrors) problems.push(`console error: ${c}`);
+        for (const c of state.consoleErrors) {
+          // Failed loads are reported above, with their URL.
+          if (!c.startsWith('Failed to load resource')) problems.push(`console error: ${c}`);
+        }
         return problems;
       });
       if (!loaded) {
@@ -543,7 +554,9 @@ async function main() {
       state.onlyNavigation = null;
     }
     await page.close();
-  }
+  };
+  // Both viewports at once: the browser spends much of its time waiting on itself.
+  await Promise.all(VIEWPORTS.map(auditAll));
 
   // ---- c. screenshots, for humans.
   if (opts.screenshots) {
@@ -555,7 +568,12 @@ async function main() {
           const page = await contexts[vp.name].newPage();
           try {
             await page.goto(url(rel), { waitUntil: 'load' });
-            await page.evaluate(() => document.fonts && document.fonts.ready);
+            // A full-page shot shows images below the fold: load the lazy ones first.
+            await page.evaluate(async () => {
+              for (const img of document.images) img.loading = 'eager';
+              await Promise.all([...document.images].map((img) => img.decode().catch(() => {})));
+              if (document.fonts) await document.fonts.ready;
+            });
             await page.screenshot({ path: file, fullPage: true });
           } finally {
             await page.close();

@@ -43,8 +43,14 @@ fn summary_with_more_marker_is_the_html_before_it() {
         "<p>这是摘要的第一段，比较短。</p>\n<p>这是摘要的<strong>第二段</strong>。</p>"
     );
     let content = by_id(&site.read("zh-more/index.html"), "content");
-    assert!(content.contains("<p>正文从这里开始，摘要里不应出现。</p>"), "{content}");
-    assert!(content.starts_with("<p>这是摘要的第一段，比较短。</p>"), "{content}");
+    assert!(
+        content.contains("<p>正文从这里开始，摘要里不应出现。</p>"),
+        "{content}"
+    );
+    assert!(
+        content.starts_with("<p>这是摘要的第一段，比较短。</p>"),
+        "{content}"
+    );
 }
 
 /// Chinese puts no space between sentences, so neither may the summary
@@ -88,7 +94,10 @@ fn english_article_reading_time_counts_words() {
 fn word_count_leaves_out_code_blocks_whether_highlighted_or_not() {
     let site = built();
     let (_, words, _) = figures(&site, "code-count");
-    assert_eq!(words, 6, "only 代码不算字数 is prose (highlight_code = true)");
+    assert_eq!(
+        words, 6,
+        "only 代码不算字数 is prose (highlight_code = true)"
+    );
 
     site.write(
         "config.toml",
@@ -99,5 +108,8 @@ fn word_count_leaves_out_code_blocks_whether_highlighted_or_not() {
     );
     site.build(&[]).assert_success();
     let (_, words, _) = figures(&site, "code-count");
-    assert_eq!(words, 6, "only 代码不算字数 is prose (highlight_code = false)");
+    assert_eq!(
+        words, 6,
+        "only 代码不算字数 is prose (highlight_code = false)"
+    );
 }

@@ -75,7 +75,10 @@ impl Run {
             .strip_prefix("error: ")
             .unwrap_or_else(|| panic!("stderr does not start with `error: `:\n{}", self.stderr));
         assert_eq!(
-            self.stderr.matches("error: ").count(),
+            self.stderr
+                .lines()
+                .filter(|l| l.starts_with("error: "))
+                .count(),
             1,
             "expected exactly one error report:\n{}",
             self.stderr
@@ -137,11 +140,21 @@ impl SiteTest {
         self.run(command)
     }
 
-    /// Runs `command` with the temporary folder as working directory and
-    /// normalises its output.
+    /// Runs `gazette build <args>` with the site folder as working
+    /// directory and no `--root`, as a user in the site's folder would.
+    pub fn build_in_site_folder(&self, args: &[&str]) -> Run {
+        let mut command = Command::new(BIN);
+        command.arg("build").args(args).current_dir(&self.root);
+        self.run(command)
+    }
+
+    /// Runs `command` (by default in the temporary folder that holds the
+    /// site folder) and normalises its output.
     pub fn run(&self, mut command: Command) -> Run {
+        if command.get_current_dir().is_none() {
+            command.current_dir(self.tmp());
+        }
         let output = command
-            .current_dir(self.root.parent().unwrap())
             .env_remove("RUST_BACKTRACE")
             .output()
             .expect("run the gazette binary");

@@ -34,14 +34,17 @@ fn fenced_rust_code_gets_highlight_classes_and_syntax_css_exists() {
 #[test]
 fn highlight_code_false_leaves_code_plain_and_writes_no_syntax_css() {
     let site = SiteTest::new("highlighting");
-    site.edit("config.toml", "highlight_code = true", "highlight_code = false");
+    site.edit(
+        "config.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
     site.build(&[]).assert_success();
     let content = by_id(&site.read("code/index.html"), "content");
     assert!(!content.contains("hl-"), "{content}");
     assert!(
-        content.contains(
-            "<pre><code class=\"language-rust\">fn main() {\n    let less = 1 &lt; 2;\n"
-        ),
+        content
+            .contains("<pre><code class=\"language-rust\">fn main() {\n    let less = 1 &lt; 2;\n"),
         "{content}"
     );
     site.assert_missing("syntax.css");

@@ -7,3 +7,11 @@
 mod helpers;
 
 mod bilingual;
+mod chinese_text;
+mod drafts;
+mod errors;
+mod highlighting;
+mod markdown;
+mod output;
+mod sample_site;
+mod urls;

@@ -170,7 +170,11 @@ fn section_is_paginated_with_paginator_fields() {
             .iter()
             .map(|slug| format!("https://example.org/news/{slug}/"))
             .collect();
-        assert_eq!(attributes(&html, "class=\"listed\"", "href"), urls, "{file}");
+        assert_eq!(
+            attributes(&html, "class=\"listed\"", "href"),
+            urls,
+            "{file}"
+        );
     }
     site.assert_missing("news/page/4");
 
@@ -237,7 +241,10 @@ fn internal_links_resolve_to_the_same_language_translation() {
     );
     // The fragments name real headings.
     assert!(site.read("about/index.html").contains("<h2 id=\"团队\">"));
-    assert!(site.read("en/about/index.html").contains("<h2 id=\"team\">"));
+    assert!(
+        site.read("en/about/index.html")
+            .contains("<h2 id=\"team\">")
+    );
 }
 
 #[test]
@@ -246,7 +253,10 @@ fn not_found_page_is_written_per_language() {
     let zh = site.read("404.html");
     assert_eq!(by_id(&zh, "title"), "404 · 网址");
     assert!(zh.contains("<html lang=\"zh\">"));
-    assert_eq!(attributes(&zh, "id=\"home\"", "href"), ["https://example.org/"]);
+    assert_eq!(
+        attributes(&zh, "id=\"home\"", "href"),
+        ["https://example.org/"]
+    );
     let en = site.read("en/404.html");
     assert_eq!(by_id(&en, "title"), "404 · URLs");
     assert_eq!(
@@ -267,10 +277,15 @@ fn atom_feed_is_written_per_language() {
     let zh = site.read("atom.xml");
     assert!(zh.contains("xml:lang=\"zh\""), "{zh}");
     assert!(
-        zh.contains(r#"<link rel="self" type="application/atom+xml" href="https://example.org/atom.xml"/>"#),
+        zh.contains(
+            r#"<link rel="self" type="application/atom+xml" href="https://example.org/atom.xml"/>"#
+        ),
         "{zh}"
     );
-    assert!(zh.contains("<updated>2024-02-01T00:00:00Z</updated>"), "{zh}");
+    assert!(
+        zh.contains("<updated>2024-02-01T00:00:00Z</updated>"),
+        "{zh}"
+    );
     // Dated pages of the language only, newest first.
     assert_eq!(
         entries(&zh),

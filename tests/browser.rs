@@ -1,0 +1,187 @@
+//! Browser and web-standards checks on the repository's sample site.
+//!
+//! Builds the sample site with the real `gazette` binary, then
+//! - runs `tests/browser/check-site.mjs` (Chromium via playwright-core: language switcher,
+//!   axe-core WCAG 2.1 A/AA on every page, reflow, requests, links, screenshots), and
+//! - runs the W3C Nu HTML Checker (`vnu.jar`) over the output, which must report no errors.
+//!
+//! Needs Node.js with `npm ci` run in the repository, Chromium at /usr/bin/chromium (or
+//! `CHROMIUM_PATH`) and Java. When something is missing the tests are skipped with a loud
+//! message, unless the `CI` environment variable is set, in which case they fail.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+fn chromium_path() -> PathBuf {
+    std::env::var_os("CHROMIUM_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+fn runs(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// What is missing to run the checks that need `needs_browser` / `needs_java`, as
+/// human instructions; empty when everything is there.
+fn missing_tools(needs_browser: bool, needs_java: bool) -> Vec<String> {
+    let repo = Path::new(REPO);
+    let mut missing = Vec::new();
+    if !runs("node", "--version") {
+        missing.push("Node.js (`apt-get install nodejs npm`)".to_owned());
+    }
+    let mut modules = vec!["node_modules/vnu-jar/build/dist/vnu.jar"];
+    if needs_browser {
+        modules.extend([
+            "node_modules/playwright-core/package.json",
+            "node_modules/axe-core/axe.min.js",
+        ]);
+    }
+    if modules.iter().any(|m| !repo.join(m).is_file()) {
+        missing.push("node_modules (run `npm ci` in the repository)".to_owned());
+    }
+    if needs_browser && !chromium_path().is_file() {
+        missing.push(format!(
+            "Chromium at {} (`apt-get install chromium`)",
+            chromium_path().display()
+        ));
+    }
+    if needs_java && !runs("java", "-version") {
+        missing.push("Java 11+ (`apt-get install default-jre-headless`)".to_owned());
+    }
+    missing
+}
+
+/// Returns false (after saying so loudly) when the test must be skipped; panics in CI.
+fn tools_present(test: &str, needs_browser: bool, needs_java: bool) -> bool {
+    let missing = missing_tools(needs_browser, needs_java);
+    if missing.is_empty() {
+        return true;
+    }
+    let list = missing.join("; ");
+    if in_ci() {
+        panic!("{test}: CI is set but these are missing: {list}. Install them (see .ci/run).");
+    }
+    // Straight to stderr: the test harness captures `eprintln!`, and this must be seen.
+    let bar = "!".repeat(80);
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{bar}\n!! {test} skipped: run `npm ci` and install chromium (and a JRE).\n\
+         !! Missing: {list}\n{bar}\n"
+    );
+    false
+}
+
+fn output_text(out: &Output) -> String {
+    format!(
+        "--- stdout ---\n{}\n--- stderr ---\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Builds the sample site into `out` with the given base URL.
+fn build_site(out: &Path, base_url: &str) {
+    let result = Command::new(GAZETTE)
+        .args(["build", "--root", REPO, "--output"])
+        .arg(out)
+        .args(["--base-url", base_url])
+        .output()
+        .expect("run gazette");
+    assert!(
+        result.status.success(),
+        "gazette build failed ({}):\n{}",
+        result.status,
+        output_text(&result)
+    );
+    assert!(
+        out.join("index.html").is_file(),
+        "no index.html in {}",
+        out.display()
+    );
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local addr").port()
+}
+
+#[test]
+fn browser_checks() {
+    if !tools_present("browser_checks", true, false) {
+        return;
+    }
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    let started = Instant::now();
+    // The port is chosen here and released before node binds it again, so another
+    // process could grab it in between: retry on EADDRINUSE.
+    for attempt in 1.. {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let port = free_port();
+        let base_url = format!("http://127.0.0.1:{port}/");
+        build_site(&out, &base_url);
+        let result = Command::new("node")
+            .current_dir(REPO)
+            .arg("tests/browser/check-site.mjs")
+            .arg("--dir")
+            .arg(&out)
+            .args(["--port", &port.to_string(), "--base-url", &base_url])
+            .arg("--screenshots")
+            .arg(&screenshots)
+            .env("CHROMIUM_PATH", chromium_path())
+            .output()
+            .expect("run node");
+        let text = output_text(&result);
+        if !result.status.success() && text.contains("EADDRINUSE") && attempt < 3 {
+            continue;
+        }
+        assert!(
+            result.status.success(),
+            "tests/browser/check-site.mjs failed ({}) after {:.1?}:\n{text}",
+            result.status,
+            started.elapsed()
+        );
+        println!("{text}\nbrowser checks took {:.1?}", started.elapsed());
+        break;
+    }
+}
+
+#[test]
+fn nu_html_checker() {
+    if !tools_present("nu_html_checker", false, true) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("public");
+    build_site(&out, "https://example.org/");
+    let started = Instant::now();
+    let result = Command::new("java")
+        .arg("-jar")
+        .arg(Path::new(REPO).join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(&out)
+        .output()
+        .expect("run java");
+    let text = output_text(&result);
+    assert!(
+        result.status.success(),
+        "the Nu HTML Checker found errors ({}) in {}:\n{text}",
+        result.status,
+        out.display()
+    );
+    println!("vnu: no errors, {:.1?}\n{text}", started.elapsed());
+}
