@@ -4,7 +4,7 @@
 //! its line, so a typo never passes silently.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -23,6 +23,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Markdown rendering options.
     pub markdown: MarkdownConfig,
+    /// The file the config was read from, for error messages.
+    pub path: PathBuf,
     /// How many entries a feed lists.
     pub feed_limit: usize,
     /// The `[extra]` table, passed to templates as is.
@@ -174,6 +176,18 @@ impl Config {
                         .into(),
             });
         }
+        if raw.markdown.highlight_code
+            && let Err(known) = crate::markdown::highlight::theme_css(&raw.markdown.highlight_theme)
+        {
+            return Err(Error::Config {
+                at: at_key("highlight_theme"),
+                message: format!(
+                    "highlight_theme `{}` is not a syntect theme",
+                    raw.markdown.highlight_theme
+                ),
+                help: format!("use one of: {}", known.join(", ")),
+            });
+        }
         for code in std::iter::once(&raw.default_language).chain(raw.languages.keys()) {
             if !is_language_code(code) {
                 return Err(Error::Config {
@@ -207,6 +221,7 @@ impl Config {
             languages,
             theme: raw.theme,
             markdown: raw.markdown,
+            path: path.to_path_buf(),
             feed_limit: raw.feed_limit.unwrap_or(20),
             extra: raw.extra,
         })

@@ -221,7 +221,7 @@ fn parse_yaml(path: &Path, source: &str) -> Result<Map<String, Json>> {
         let (line, column) = e.location().map_or((1, 0), |l| (l.line(), l.column()));
         Error::FrontMatter {
             at: Location::new(path, line + 1, column),
-            message: e.to_string(),
+            message: strip_yaml_positions(&e.to_string()),
             help: "front matter between `---` lines is YAML: `key: value`, lists as [a, b]".into(),
         }
     })?;
@@ -233,6 +233,20 @@ fn parse_yaml(path: &Path, source: &str) -> Result<Map<String, Json>> {
             help: "write one `key: value` per line".into(),
         }),
     }
+}
+
+/// serde_yaml's message without its own positions, which count from the
+/// start of the front matter and would contradict the file position.
+fn strip_yaml_positions(message: &str) -> String {
+    let mut out = String::new();
+    for clause in message.split(", ") {
+        let clause = clause.split(" at line ").next().unwrap_or(clause);
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(clause);
+    }
+    out
 }
 
 struct FieldReader<'a> {

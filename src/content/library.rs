@@ -437,7 +437,7 @@ fn check_unique_urls(site: &Site) -> Result<()> {
         claims.push((&alias.path, Location::file(&alias.source)));
     }
     for taxonomy in &site.taxonomies {
-        claims.push((&taxonomy.path, Location::file("config.toml")));
+        claims.push((&taxonomy.path, Location::file(&site.config.path)));
     }
     let mut claimed: HashMap<&str, Location> = HashMap::new();
     let mut errors = Vec::new();

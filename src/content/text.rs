@@ -17,6 +17,28 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF | 0x30000..=0x3134F)
 }
 
+/// Whether `c` belongs to Chinese writing: Han, or CJK punctuation and
+/// full-width forms.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+/// Joins pieces of text the way a reader expects: with a space between
+/// English words, with nothing between two pieces of Chinese (a line
+/// break inside a Chinese paragraph is not a space).
+pub fn join_text<'a>(pieces: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for piece in pieces.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+        let touches_cjk =
+            out.chars().next_back().is_some_and(is_cjk) || piece.chars().next().is_some_and(is_cjk);
+        if !out.is_empty() && !touches_cjk {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
 /// A URL- and id-safe form of `text` that keeps Chinese readable:
 /// letters, digits and Han characters stay (ASCII lowercased), runs of
 /// anything else become one `-`.
@@ -158,6 +180,14 @@ mod tests {
         assert_eq!(slugify("Key Figures: 2023!"), "key-figures-2023");
         assert_eq!(slugify("“巴渝工匠” 品牌"), "巴渝工匠-品牌");
         assert_eq!(slugify("Don't stop"), "dont-stop");
+    }
+
+    #[test]
+    fn join_text_adds_spaces_only_between_non_chinese_pieces() {
+        assert_eq!(
+            join_text(["第一行", "第二行。", "Next line", "goes on", "结束"]),
+            "第一行第二行。Next line goes on结束"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::content::text::{TextStats, slugify, summarize};
+use crate::content::text::{TextStats, join_text, slugify, summarize};
 use crate::error::{Error, Location, Result};
 
 /// The rendered body of a page or section.
@@ -80,6 +80,8 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
     let mut heading_text: Option<String> = None;
     let mut code: Option<(String, String)> = None;
     let mut more_at = None;
+    let mut in_code_block = false;
+    let mut footnote_labels = Vec::new();
     let mut stats = TextStats::default();
     let mut paragraph_text = String::new();
     let (mut paragraph_depth, mut footnote_depth) = (0usize, 0usize);
@@ -89,6 +91,7 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info))) if options.highlight => {
                 let lang = info.split([' ', ',', '{']).next().unwrap_or("").to_string();
                 if lang.is_empty() {
+                    in_code_block = true;
                     events.push(event);
                 } else {
                     code = Some((lang, String::new()));
@@ -147,6 +150,17 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
             Event::Html(ref html) | Event::InlineHtml(ref html) if html.trim() == MORE_MARKER => {
                 more_at.get_or_insert(events.len());
             }
+            // Code is not prose: it counts towards neither words nor
+            // reading time, highlighted or not.
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(event);
+            }
+            Event::Text(_) if in_code_block => events.push(event),
             Event::Text(ref t) | Event::Code(ref t) => {
                 stats.add(TextStats::of(t));
                 if let Some(heading) = heading_text.as_mut() {
@@ -156,8 +170,8 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
                 }
                 events.push(event);
             }
-            Event::SoftBreak if paragraph_depth > 0 => {
-                paragraph_text.push(' ');
+            Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 => {
+                paragraph_text.push('\n');
                 events.push(event);
             }
             Event::Start(Tag::Paragraph) => {
@@ -166,10 +180,11 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
             }
             Event::End(TagEnd::Paragraph) => {
                 paragraph_depth -= 1;
-                paragraph_text.push('\n');
+                paragraph_text.push_str("\n\n");
                 events.push(event);
             }
-            Event::Start(Tag::FootnoteDefinition(_)) => {
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                footnote_labels.push(label.to_string());
                 footnote_depth += 1;
                 events.push(event);
             }
@@ -182,7 +197,7 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
     }
     Error::collect(errors)?;
 
-    let toc = assign_heading_ids(&mut events, &headings, options.permalink);
+    let toc = assign_heading_ids(&mut events, &headings, &footnote_labels, options.permalink);
     let summary = match more_at {
         Some(index) => {
             let mut html = String::new();
@@ -253,14 +268,10 @@ pub fn render_site_markdown(site: &mut crate::content::Site) -> Result<()> {
 }
 
 fn summary_paragraph(text: &str) -> String {
-    // Chinese paragraphs join without a space; the cut works on the first
-    // paragraphs only, which is all a summary can use anyway.
-    let joined: String = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The cut works on the first paragraphs only, which is all a summary can
+    // use anyway; Chinese lines and paragraphs join without a space.
+    let paragraphs = text.split("\n\n").filter(|p| !p.trim().is_empty()).take(3);
+    let joined = join_text(paragraphs.flat_map(str::lines));
     let summary = summarize(&joined);
     if summary.is_empty() {
         String::new()
@@ -274,9 +285,11 @@ fn summary_paragraph(text: &str) -> String {
 fn assign_heading_ids(
     events: &mut [Event],
     headings: &[(usize, u32, String)],
+    footnote_labels: &[String],
     permalink: &str,
 ) -> Vec<Heading> {
-    let mut used = HashSet::new();
+    // pulldown-cmark gives each footnote definition its label as id.
+    let mut used: HashSet<String> = footnote_labels.iter().cloned().collect();
     let mut flat = Vec::new();
     for (index, level, title) in headings {
         let Event::Start(Tag::Heading { id, .. }) = &mut events[*index] else {

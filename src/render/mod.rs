@@ -133,15 +133,8 @@ pub fn render_site(
         });
     }
     if site.config.markdown.highlight_code {
-        let css =
-            theme_css(&site.config.markdown.highlight_theme).map_err(|known| Error::Config {
-                at: Location::file("config.toml"),
-                message: format!(
-                    "highlight_theme `{}` is not a syntect theme",
-                    site.config.markdown.highlight_theme
-                ),
-                help: format!("use one of: {}", known.join(", ")),
-            })?;
+        // The theme name was checked when the config was loaded.
+        let css = theme_css(&site.config.markdown.highlight_theme).unwrap_or_default();
         files.push(OutputFile {
             path: "syntax.css".into(),
             contents: OutputContents::Bytes(css.into_bytes()),
@@ -379,7 +372,7 @@ impl Renderer<'_> {
                     context.insert_value("paginator", paginator.value(site, &values.pages));
                     if pager == 0 && paginator.count_pagers() > 1 {
                         files.push(redirect_file(
-                            &paginator.path_unchecked(1),
+                            &paginator.path_unchecked(0),
                             &section.permalink,
                             &section.lang,
                         ));

@@ -1,12 +1,14 @@
 //! Broken sites: one fixture per case under `tests/fixtures/invalid/`.
 //! Each build must exit with 2, print one `error: file:line:col: …` report
-//! with a hint, and leave the site folder exactly as it was (no output
-//! folder, no staging folder).
+//! with a hint, and leave the site folder exactly as it was: no output
+//! folder when there was none, an old output folder untouched, no staging
+//! folder.
 
 use crate::helpers::{SiteTest, dir_entries};
 
 /// Builds `tests/fixtures/invalid/<case>` and returns the error message
-/// (without `error: `), after checking that nothing was written.
+/// (without `error: `), after checking that nothing was written: once with
+/// no output folder, once with an old one.
 #[track_caller]
 fn build_error(case: &str) -> String {
     let site = SiteTest::new(&format!("invalid/{case}"));
@@ -17,6 +19,16 @@ fn build_error(case: &str) -> String {
     assert_eq!(site.root_tree(), before, "a failed build changed the site");
     assert_eq!(dir_entries(site.root().parent().unwrap()), ["site"]);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
+
+    site.write("public/index.html", "<p>the last good build</p>\n");
+    let before = site.root_tree();
+    let again = site.build(&[]);
+    assert_eq!(again.assert_error(), message, "the error is not stable");
+    assert_eq!(
+        site.root_tree(),
+        before,
+        "a failed build changed the output"
+    );
     message
 }
 
