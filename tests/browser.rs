@@ -9,6 +9,7 @@
 //! `CHROMIUM_PATH`) and Java. When something is missing the tests are skipped with a loud
 //! message, unless the `CI` environment variable is set, in which case they fail.
 
+use std::fs;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -93,10 +94,13 @@ fn output_text(out: &Output) -> String {
     )
 }
 
-/// Builds the sample site into `out` with the given base URL.
-fn build_site(out: &Path, base_url: &str) {
+/// Builds the site in `root` into `out` with the given base URL.
+fn build_site(root: &Path, out: &Path, base_url: &str) {
     let result = Command::new(GAZETTE)
-        .args(["build", "--root", REPO, "--output"])
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
         .arg(out)
         .args(["--base-url", base_url])
         .output()
@@ -119,12 +123,9 @@ fn free_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
-#[test]
-fn browser_checks() {
-    if !tools_present("browser_checks", true, false) {
-        return;
-    }
-    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+/// Builds the site in `root` for a free port on 127.0.0.1 and runs check-site.mjs on it;
+/// panics with the script's output unless it passes.
+fn check_site(root: &Path, screenshots: Option<&Path>) {
     let started = Instant::now();
     // The port is chosen here and released before node binds it again, so another
     // process could grab it in between: retry on EADDRINUSE.
@@ -133,31 +134,139 @@ fn browser_checks() {
         let out = tmp.path().join("public");
         let port = free_port();
         let base_url = format!("http://127.0.0.1:{port}/");
-        build_site(&out, &base_url);
-        let result = Command::new("node")
-            .current_dir(REPO)
+        build_site(root, &out, &base_url);
+        let mut node = Command::new("node");
+        node.current_dir(REPO)
             .arg("tests/browser/check-site.mjs")
             .arg("--dir")
             .arg(&out)
             .args(["--port", &port.to_string(), "--base-url", &base_url])
-            .arg("--screenshots")
-            .arg(&screenshots)
-            .env("CHROMIUM_PATH", chromium_path())
-            .output()
-            .expect("run node");
+            .env("CHROMIUM_PATH", chromium_path());
+        if let Some(dir) = screenshots {
+            node.arg("--screenshots").arg(dir);
+        }
+        let result = node.output().expect("run node");
         let text = output_text(&result);
         if !result.status.success() && text.contains("EADDRINUSE") && attempt < 3 {
             continue;
         }
         assert!(
             result.status.success(),
-            "tests/browser/check-site.mjs failed ({}) after {:.1?}:\n{text}",
+            "tests/browser/check-site.mjs failed ({}) on {} after {:.1?}:\n{text}",
             result.status,
+            root.display(),
             started.elapsed()
         );
         println!("{text}\nbrowser checks took {:.1?}", started.elapsed());
         break;
     }
+}
+
+/// Runs the Nu HTML Checker on every HTML file in `out`; panics with its report on errors.
+fn check_html(out: &Path) {
+    let started = Instant::now();
+    let result = Command::new("java")
+        .arg("-jar")
+        .arg(Path::new(REPO).join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(out)
+        .output()
+        .expect("run java");
+    assert!(
+        result.status.success(),
+        "the Nu HTML Checker found errors ({}) in {}:\n{}",
+        result.status,
+        out.display(),
+        output_text(&result)
+    );
+    println!(
+        "vnu: no errors in {} ({:.1?})",
+        out.display(),
+        started.elapsed()
+    );
+}
+
+/// The repository's sample site, with the checks it does not exercise on its own turned
+/// on: news paginated one article a page (pager links, `page/1/` redirects) and aliases
+/// on a news article (redirect pages, one at a CJK path).
+fn paginated_variant(dir: &Path) {
+    let repo = Path::new(REPO);
+    for entry in ["config.toml", "content", "themes"] {
+        copy_tree(&repo.join(entry), &dir.join(entry));
+    }
+    let news = dir.join("content/news");
+    let paginate = regex::Regex::new(r"(?m)^paginate_by\s*=\s*\d+").unwrap();
+    for index in ["_index.md", "_index.en.md"] {
+        let file = news.join(index);
+        let text = fs::read_to_string(&file).expect("read news index");
+        let (front, rest) = split_toml_front_matter(&text, &file);
+        let front = if paginate.is_match(front) {
+            paginate.replace(front, "paginate_by = 1").into_owned()
+        } else {
+            format!("paginate_by = 1\n{front}")
+        };
+        fs::write(&file, format!("+++\n{front}+++{rest}")).unwrap();
+    }
+    let mut articles: Vec<PathBuf> = fs::read_dir(&news)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".md") && !name.starts_with('_') && !name.ends_with(".en.md")
+        })
+        .collect();
+    articles.sort();
+    let article = articles.first().expect("a zh news article in content/news");
+    let text = fs::read_to_string(article).unwrap();
+    let (front, rest) = split_toml_front_matter(&text, article);
+    assert!(
+        !front.contains("aliases"),
+        "{} already has aliases",
+        article.display()
+    );
+    fs::write(
+        article,
+        format!("+++\naliases = [\"/old/news.html\", \"/2023/旧新闻/\"]\n{front}+++{rest}"),
+    )
+    .unwrap();
+}
+
+/// Splits `+++\nFRONT+++REST` into (FRONT, REST).
+fn split_toml_front_matter<'a>(text: &'a str, file: &Path) -> (&'a str, &'a str) {
+    let body = text
+        .strip_prefix("+++\n")
+        .unwrap_or_else(|| panic!("{}: expected TOML front matter", file.display()));
+    let end = body
+        .find("\n+++")
+        .unwrap_or_else(|| panic!("{}: unclosed front matter", file.display()));
+    (&body[..=end], &body[end + 4..])
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = if rel.as_os_str().is_empty() {
+            to.to_path_buf()
+        } else {
+            to.join(rel)
+        };
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn browser_checks() {
+    if !tools_present("browser_checks", true, false) {
+        return;
+    }
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    check_site(Path::new(REPO), Some(&screenshots));
 }
 
 #[test]
@@ -167,21 +276,30 @@ fn nu_html_checker() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("public");
-    build_site(&out, "https://example.org/");
-    let started = Instant::now();
-    let result = Command::new("java")
-        .arg("-jar")
-        .arg(Path::new(REPO).join("node_modules/vnu-jar/build/dist/vnu.jar"))
-        .args(["--errors-only", "--skip-non-html"])
-        .arg(&out)
-        .output()
-        .expect("run java");
-    let text = output_text(&result);
-    assert!(
-        result.status.success(),
-        "the Nu HTML Checker found errors ({}) in {}:\n{text}",
-        result.status,
-        out.display()
-    );
-    println!("vnu: no errors, {:.1?}\n{text}", started.elapsed());
+    build_site(Path::new(REPO), &out, "https://example.org/");
+    check_html(&out);
+}
+
+#[test]
+fn paginated_variant_passes_browser_and_nu_checks() {
+    if !tools_present("paginated_variant_passes_browser_and_nu_checks", true, true) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    paginated_variant(&site);
+    let out = tmp.path().join("public");
+    build_site(&site, &out, "https://example.org/");
+    for redirect in [
+        "news/page/1/index.html",
+        "old/news.html",
+        "2023/旧新闻/index.html",
+    ] {
+        assert!(
+            out.join(redirect).is_file(),
+            "the variant should have produced {redirect}"
+        );
+    }
+    check_html(&out);
+    check_site(&site, None);
 }

@@ -219,7 +219,7 @@ fn check_templates(site: &Site, templates: &TemplateSources) -> Result<()> {
 fn redirect_file(from: &str, to: &str, lang: &str) -> OutputFile {
     let to = crate::markdown::escape_html(to);
     let html = format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{to}</title>\n\
          <link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
          <body>\n<p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n"
     );
@@ -237,6 +237,18 @@ fn index_file(url_path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// One pager page of a section or term list, for [`Renderer::render_list`].
+struct ListPage<'a> {
+    template: String,
+    lang: &'a str,
+    base_path: &'a str,
+    paginate_by: Option<usize>,
+    pager: usize,
+    items: &'a [usize],
+    versions: Vec<(&'a str, &'a str, &'a str, &'a str)>,
+    values: Vec<(&'static str, Value)>,
 }
 
 struct Renderer<'a> {
@@ -352,34 +364,16 @@ impl Renderer<'_> {
                         )
                     })
                     .collect();
-                let paginator = section.meta.paginate_by.map(|by| Paginator {
+                self.render_list(ListPage {
+                    template: section_template(section).0,
+                    lang: &section.lang,
                     base_path: &section.path,
-                    paginate_by: by,
+                    paginate_by: section.meta.paginate_by,
                     pager,
                     items: &section.pages,
-                });
-                let path = paginator
-                    .as_ref()
-                    .map_or(section.path.clone(), |p| p.path(pager));
-                let mut context = self.context(
-                    &section.lang,
-                    &path,
-                    alternates(site, &section.lang, &versions),
-                );
-                context.insert_value("section", values.sections[i].clone());
-                let mut files = Vec::new();
-                if let Some(paginator) = paginator {
-                    context.insert_value("paginator", paginator.value(site, &values.pages));
-                    if pager == 0 && paginator.count_pagers() > 1 {
-                        files.push(redirect_file(
-                            &paginator.path_unchecked(0),
-                            &section.permalink,
-                            &section.lang,
-                        ));
-                    }
-                }
-                files.push(self.render_template(&section_template(section).0, &context, &path)?);
-                Ok(files)
+                    versions,
+                    values: vec![("section", values.sections[i].clone())],
+                })
             }
             Job::TaxonomyList(t) => {
                 let taxonomy = &site.taxonomies[t];
@@ -437,30 +431,22 @@ impl Renderer<'_> {
                     })
                     .map(|(lang, x)| (lang, x.permalink.as_str(), x.path.as_str(), x.name.as_str()))
                     .collect();
-                let paginator = taxonomy.paginate_by.map(|by| Paginator {
+                self.render_list(ListPage {
+                    template: self.first_template(&[
+                        &format!("{}/single.html", taxonomy.name),
+                        "taxonomy_single.html",
+                    ]),
+                    lang: &taxonomy.lang,
                     base_path: &term.path,
-                    paginate_by: by,
+                    paginate_by: taxonomy.paginate_by,
                     pager,
                     items: &term.pages,
-                });
-                let path = paginator
-                    .as_ref()
-                    .map_or(term.path.clone(), |p| p.path(pager));
-                let mut context = self.context(
-                    &taxonomy.lang,
-                    &path,
-                    alternates(site, &taxonomy.lang, &versions),
-                );
-                context.insert_value("taxonomy", taxonomy_value(taxonomy));
-                context.insert_value("term", term_value(term, &term.pages, values));
-                if let Some(paginator) = &paginator {
-                    context.insert_value("paginator", paginator.value(site, &values.pages));
-                }
-                let template = self.first_template(&[
-                    &format!("{}/single.html", taxonomy.name),
-                    "taxonomy_single.html",
-                ]);
-                Ok(vec![self.render_template(&template, &context, &path)?])
+                    versions,
+                    values: vec![
+                        ("taxonomy", taxonomy_value(taxonomy)),
+                        ("term", term_value(term, &term.pages, values)),
+                    ],
+                })
             }
             Job::NotFound(ref lang) => {
                 let path = format!("{}404.html", site.config.language_prefix(lang));
@@ -470,6 +456,44 @@ impl Renderer<'_> {
             Job::Feed(ref lang) => Ok(vec![self.render_feed(lang)?]),
             Job::Sitemap => Ok(vec![self.render_sitemap()?]),
         }
+    }
+
+    /// Renders one pager page of a list (a section or a term). When the
+    /// list is paginated, the template gets `paginator`, and beside the
+    /// first pager page goes a redirect from `page/1/` to the list itself.
+    fn render_list(&self, list: ListPage) -> Result<Vec<OutputFile>> {
+        let site = self.site();
+        let paginator = list.paginate_by.map(|by| Paginator {
+            base_path: list.base_path,
+            paginate_by: by,
+            pager: list.pager,
+            items: list.items,
+        });
+        let path = paginator
+            .as_ref()
+            .map_or(list.base_path.to_string(), |p| p.path(list.pager));
+        let mut context = self.context(
+            list.lang,
+            &path,
+            alternates(site, list.lang, &list.versions),
+        );
+        for (name, value) in list.values {
+            context.insert_value(name, value);
+        }
+        let mut files = Vec::new();
+        if let Some(paginator) = paginator {
+            context.insert_value("paginator", paginator.value(site, &self.data.values.pages));
+            if list.pager == 0 && paginator.count_pagers() > 1 {
+                let target = site.config.permalink(list.base_path);
+                files.push(redirect_file(
+                    &paginator.path_unchecked(0),
+                    &target,
+                    list.lang,
+                ));
+            }
+        }
+        files.push(self.render_template(&list.template, &context, &path)?);
+        Ok(files)
     }
 
     fn first_template(&self, names: &[&str]) -> String {

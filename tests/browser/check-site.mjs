@@ -462,6 +462,7 @@ async function main() {
         continue;
       }
       await report.run(`axe ${label} @${vp.name}`, async () => {
+        assert(page.url() === url(rel), `the page navigated away to ${page.url()}`);
         await page.addScriptTag({ path: axePath });
         const results = await page.evaluate(
           (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
@@ -517,6 +518,18 @@ async function main() {
           );
           const problems = [];
           const pageUrl = new URL(page.url());
+          // The hreflang alternate that points at this page must name the page's language.
+          const langs = await page.evaluate(() => ({
+            html: document.documentElement.getAttribute('lang') || '',
+            self: [...document.querySelectorAll('link[rel~="alternate"][hreflang]')]
+              .filter((l) => l.href === location.href.replace(/#.*$/, '') && l.hreflang !== 'x-default')
+              .map((l) => l.hreflang),
+          }));
+          for (const hreflang of langs.self) {
+            if (hreflang.toLowerCase() !== langs.html.toLowerCase()) {
+              problems.push(`<link rel="alternate" hreflang="${hreflang}"> points here, but <html lang="${langs.html}">`);
+            }
+          }
           for (const href of new Set(hrefs)) {
             let target;
             try {
