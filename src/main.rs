@@ -12,8 +12,23 @@ fn main() -> ExitCode {
     match args.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            report(&error);
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints each error once, on its own `error:` line, then how many there
+/// were and that the output was not touched.
+fn report(error: &anyhow::Error) {
+    match error.downcast_ref::<gazette::Error>() {
+        Some(gazette::Error::Many(errors)) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{} errors; nothing was written", errors.len());
+        }
+        Some(_) => eprintln!("error: {error:#}\nnothing was written"),
+        None => eprintln!("error: {error:#}"),
     }
 }

@@ -139,7 +139,7 @@ fn errors_on_template_render_error() {
     );
     assert!(message.contains("Available variables: "), "{message}");
     assert!(
-        message.ends_with("\n  while rendering /good/\n"),
+        message.ends_with("\n  while rendering /good/\nnothing was written\n"),
         "{message}"
     );
 }
@@ -285,8 +285,12 @@ fn every_front_matter_error_is_reported_at_once() {
     );
     assert!(
         message.contains(
-            "\n[ROOT]/content/b.md:3:1: invalid front matter: `weight` must be a whole number"
+            "\nerror: [ROOT]/content/b.md:3:1: invalid front matter: `weight` must be a whole number"
         ),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("\n2 errors; nothing was written\n"),
         "{message}"
     );
     assert!(!site.public().exists());

@@ -74,13 +74,21 @@ impl Run {
             .stderr
             .strip_prefix("error: ")
             .unwrap_or_else(|| panic!("stderr does not start with `error: `:\n{}", self.stderr));
+        // Each error is reported once: one `error:` line, or one per error
+        // when the last line says how many there were.
+        let expected = self
+            .stderr
+            .lines()
+            .last()
+            .and_then(|l| l.strip_suffix(" errors; nothing was written"))
+            .map_or(1, |n| n.parse().expect("error count"));
         assert_eq!(
             self.stderr
                 .lines()
                 .filter(|l| l.starts_with("error: "))
                 .count(),
-            1,
-            "expected exactly one error report:\n{}",
+            expected,
+            "expected {expected} error report(s):\n{}",
             self.stderr
         );
         message
