@@ -56,7 +56,11 @@ impl BuildArgs {
             report.sections,
             report.terms,
             report.elapsed.as_millis(),
-            options.output_dir.display(),
+            options
+                .output_dir
+                .strip_prefix(".")
+                .unwrap_or(&options.output_dir)
+                .display(),
             report.write.written,
             report.write.unchanged,
             report.write.removed,

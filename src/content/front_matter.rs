@@ -130,7 +130,7 @@ pub struct ParsedFile {
     pub body_line: usize,
 }
 
-const PAGE_ONLY: &[&str] = &["date", "updated", "slug", "aliases"];
+const PAGE_ONLY: &[&str] = &["date", "updated", "slug", "aliases", "draft"];
 const SECTION_ONLY: &[&str] = &["sort_by", "paginate_by", "page_template"];
 
 /// Splits and parses one content file.
