@@ -324,23 +324,24 @@ fn link_translations<T>(
 }
 
 fn sort_pages(list: &mut [usize], sort_by: SortBy, pages: &[Page]) {
-    let path = |i: &usize| pages[*i].source.relative_path.clone();
+    let path = |i: usize| pages[i].source.relative_path.as_str();
+    let by_path = |a: &usize, b: &usize| path(*a).cmp(path(*b));
     match sort_by {
         SortBy::Date => list.sort_by(|a, b| {
-            let (da, db) = (pages[*a].date, pages[*b].date);
-            db.cmp(&da).then_with(|| path(a).cmp(&path(b)))
+            pages[*b]
+                .date
+                .cmp(&pages[*a].date)
+                .then_with(|| by_path(a, b))
         }),
-        SortBy::Weight => list.sort_by_key(|i| {
-            (
-                pages[*i].meta.weight.is_none(),
-                pages[*i].meta.weight,
-                path(i),
-            )
+        SortBy::Weight => list.sort_by(|a, b| {
+            let weight = |i: usize| (pages[i].meta.weight.is_none(), pages[i].meta.weight);
+            weight(*a).cmp(&weight(*b)).then_with(|| by_path(a, b))
         }),
-        SortBy::Title => {
-            list.sort_by_key(|i| (pages[*i].meta.title.clone().unwrap_or_default(), path(i)))
-        }
-        SortBy::None => list.sort_by_key(path),
+        SortBy::Title => list.sort_by(|a, b| {
+            let title = |i: usize| pages[i].meta.title.as_deref().unwrap_or("");
+            title(*a).cmp(title(*b)).then_with(|| by_path(a, b))
+        }),
+        SortBy::None => list.sort_by(by_path),
     }
 }
 
@@ -403,7 +404,13 @@ fn build_taxonomies(config: &Config, pages: &[Page]) -> Result<Vec<Taxonomy>> {
                 sort_pages(&mut term.pages, SortBy::Date, pages);
             }
             terms.sort_by(|a, b| a.name.cmp(&b.name));
+            let term_index = terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.slug.clone(), i))
+                .collect();
             taxonomies.push(Taxonomy {
+                term_index,
                 name: taxonomy.name.clone(),
                 lang: lang.code.clone(),
                 permalink: config.permalink(&path),

@@ -106,6 +106,8 @@ pub struct Taxonomy {
     pub paginate_by: Option<usize>,
     /// Terms, sorted by name.
     pub terms: Vec<Term>,
+    /// Index into `terms` by term slug.
+    pub term_index: HashMap<String, usize>,
 }
 
 /// One term of a taxonomy, e.g. the tag `涪陵`.
@@ -153,6 +155,15 @@ pub struct Site {
     pub page_index: HashMap<String, usize>,
     /// Section index by relative path and by translation key.
     pub section_index: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The term whose name slugifies like `name`, if any.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        self.term_index
+            .get(&text::slugify(name))
+            .map(|&i| &self.terms[i])
+    }
 }
 
 impl Site {

@@ -184,8 +184,7 @@ fn page_value(site: &Site, page: &Page) -> Value {
         let links = names
             .iter()
             .filter_map(|n| {
-                let slug = crate::content::text::slugify(n);
-                let term = taxonomy?.terms.iter().find(|t| t.slug == slug)?;
+                let term = taxonomy?.term(n)?;
                 Some(TermLinkContext {
                     name: n,
                     slug: &term.slug,

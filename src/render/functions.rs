@@ -91,11 +91,8 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         let Some(name) = name else {
             return Ok(taxonomy.permalink.clone());
         };
-        let slug = crate::content::text::slugify(&name);
         taxonomy
-            .terms
-            .iter()
-            .find(|term| term.slug == slug)
+            .term(&name)
             .map(|term| term.permalink.clone())
             .ok_or_else(|| TeraError::message(format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}` for language `{lang}`")))
     });

@@ -424,10 +424,8 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|o| o.name == taxonomy.name)
                     .filter_map(|o| {
-                        o.terms
-                            .iter()
-                            .find(|x| x.slug == term.slug)
-                            .map(|x| (o.lang.as_str(), x))
+                        let other = o.term_index.get(&term.slug)?;
+                        Some((o.lang.as_str(), &o.terms[*other]))
                     })
                     .map(|(lang, x)| (lang, x.permalink.as_str(), x.path.as_str(), x.name.as_str()))
                     .collect();
