@@ -51,53 +51,60 @@ def main():
                 f.write(f"+++\ntitle = \"{title}\"\ndate = {date}\ntags = [\"{t}\"]\n+++\n")
                 f.write(body(para, n, lang))
     if args.hugo:
-        with open(os.path.join(news, "_index.md"), "w") as f:
-            f.write("+++\ntitle = \"新闻\"\n+++\n")
-        with open(os.path.join(news, "_index.en.md"), "w") as f:
-            f.write("+++\ntitle = \"News\"\n+++\n")
-        with open(os.path.join(out, "config.toml"), "w") as f:
-            f.write('baseURL = "https://example.org/"\ntitle = "Bench"\n'
-                    'defaultContentLanguage = "zh"\npaginate = 10\n'
-                    "[markup.highlight]\nnoClasses = false\n"
-                    "[languages.zh]\nweight = 1\n[languages.en]\nweight = 2\n")
-        layouts = os.path.join(out, "layouts", "_default")
-        os.makedirs(layouts)
-        with open(os.path.join(layouts, "baseof.html"), "w") as f:
-            f.write('<!doctype html><html lang="{{ .Language.Lang }}"><head><title>{{ .Title }}</title></head>'
-                    '<body><nav>{{ range .Translations }}<a href="{{ .Permalink }}">{{ .Language.Lang }}</a>{{ end }}</nav>'
-                    '{{ block "main" . }}{{ end }}</body></html>\n')
-        with open(os.path.join(layouts, "single.html"), "w") as f:
-            f.write('{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .ReadingTime }}</p>'
-                    '{{ .TableOfContents }}{{ .Content }}</article>{{ end }}\n')
-        with open(os.path.join(layouts, "list.html"), "w") as f:
-            f.write('{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
-                    '<h2><a href="{{ .Permalink }}">{{ .Title }}</a></h2>{{ .Summary }}{{ end }}{{ end }}\n')
+        write_files(out, {
+            "content/news/_index.md": "+++\ntitle = \"新闻\"\n+++\n",
+            "content/news/_index.en.md": "+++\ntitle = \"News\"\n+++\n",
+            "config.toml": 'baseURL = "https://example.org/"\ntitle = "Bench"\n'
+                           'defaultContentLanguage = "zh"\npaginate = 10\n'
+                           "[markup.highlight]\nnoClasses = false\n"
+                           "[languages.zh]\nweight = 1\n[languages.en]\nweight = 2\n",
+            "layouts/_default/baseof.html":
+                '<!doctype html><html lang="{{ .Language.Lang }}"><head><title>{{ .Title }}</title></head>'
+                '<body><nav>{{ range .Translations }}<a href="{{ .Permalink }}">{{ .Language.Lang }}</a>{{ end }}</nav>'
+                '{{ block "main" . }}{{ end }}</body></html>\n',
+            "layouts/_default/single.html":
+                '{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .ReadingTime }}</p>'
+                '{{ .TableOfContents }}{{ .Content }}</article>{{ end }}\n',
+            "layouts/_default/list.html":
+                '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+                '<h2><a href="{{ .Permalink }}">{{ .Title }}</a></h2>{{ .Summary }}{{ end }}{{ end }}\n',
+        })
         return
-    with open(os.path.join(news, "_index.md"), "w") as f:
-        f.write("+++\ntitle = \"新闻\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n")
-    with open(os.path.join(news, "_index.en.md"), "w") as f:
-        f.write("+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n")
-    with open(os.path.join(out, "config.toml"), "w") as f:
-        f.write('base_url = "https://example.org"\ntitle = "基准"\ndefault_language = "zh"\n'
-                'taxonomies = [{ name = "tags" }]\ngenerate_feeds = true\n'
-                '[languages.en]\ntitle = "Bench"\n')
-    tpl = os.path.join(out, "templates")
-    os.makedirs(tpl)
-    files = {
-        "base.html": '<!doctype html><html lang="{{ lang }}"><head><title>{% block title %}{{ config.title }}{% endblock title %}</title></head>'
-                     '<body><nav>{% for alt in alternates %}<a href="{{ alt.permalink }}">{{ alt.lang }}</a>{% endfor %}</nav>'
-                     '{% block content %}{% endblock content %}</body></html>\n',
-        "page.html": '{% extends "base.html" %}{% block content %}<article><h1>{{ page.title }}</h1>'
-                     '<p>{{ page.reading_time }}</p><ol>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a></li>{% endfor %}</ol>'
-                     '{{ page.content | safe }}</article>{% endblock content %}\n',
-        "section.html": '{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>'
-                        '{% for p in paginator.pages | default(value=section.pages) %}<h2><a href="{{ p.permalink }}">{{ p.title }}</a></h2>{{ p.summary | safe }}{% endfor %}{% endblock content %}\n',
-        "index.html": '{% extends "base.html" %}{% block content %}<h1>{{ config.title }}</h1>{% endblock content %}\n',
-        "taxonomy_list.html": '{% extends "base.html" %}{% block content %}{% for t in terms %}<a href="{{ t.permalink }}">{{ t.name }}</a>{% endfor %}{% endblock content %}\n',
-        "taxonomy_single.html": '{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1>{% for p in term.pages %}<a href="{{ p.permalink }}">{{ p.title }}</a>{% endfor %}{% endblock content %}\n',
-    }
-    for name, text in files.items():
-        with open(os.path.join(tpl, name), "w") as f:
+    write_files(out, {
+        "content/news/_index.md": "+++\ntitle = \"新闻\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
+        "content/news/_index.en.md": "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
+        "config.toml": 'base_url = "https://example.org"\ntitle = "基准"\ndefault_language = "zh"\n'
+                       'taxonomies = [{ name = "tags" }]\ngenerate_feeds = true\n'
+                       '[languages.en]\ntitle = "Bench"\n',
+        "templates/base.html":
+            '<!doctype html><html lang="{{ lang }}"><head><title>{% block title %}{{ config.title }}{% endblock title %}</title></head>'
+            '<body><nav>{% for alt in alternates %}<a href="{{ alt.permalink }}">{{ alt.lang }}</a>{% endfor %}</nav>'
+            '{% block content %}{% endblock content %}</body></html>\n',
+        "templates/page.html":
+            '{% extends "base.html" %}{% block content %}<article><h1>{{ page.title }}</h1>'
+            '<p>{{ page.reading_time }}</p><ol>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a></li>{% endfor %}</ol>'
+            '{{ page.content | safe }}</article>{% endblock content %}\n',
+        "templates/section.html":
+            '{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1>'
+            '{% for p in paginator.pages | default(value=section.pages) %}<h2><a href="{{ p.permalink }}">{{ p.title }}</a></h2>'
+            '{{ p.summary | safe }}{% endfor %}{% endblock content %}\n',
+        "templates/index.html":
+            '{% extends "base.html" %}{% block content %}<h1>{{ config.title }}</h1>{% endblock content %}\n',
+        "templates/taxonomy_list.html":
+            '{% extends "base.html" %}{% block content %}{% for t in terms %}<a href="{{ t.permalink }}">{{ t.name }}</a>'
+            '{% endfor %}{% endblock content %}\n',
+        "templates/taxonomy_single.html":
+            '{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1>{% for p in term.pages %}'
+            '<a href="{{ p.permalink }}">{{ p.title }}</a>{% endfor %}{% endblock content %}\n',
+    })
+
+
+def write_files(root, files):
+    """Writes each `relative path: text` of `files` under `root`."""
+    for relative, text in files.items():
+        path = os.path.join(root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
             f.write(text)
 
 
