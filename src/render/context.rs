@@ -20,6 +20,13 @@ pub struct SiteValues {
     pub sections: Vec<Value>,
     /// `config` values, one per language, aligned with `config.languages`.
     pub configs: Vec<Value>,
+    /// `taxonomy` values, aligned with [`Site::taxonomies`].
+    pub taxonomies: Vec<Value>,
+    /// `term` values, by taxonomy, then by term. Each pager page of a term
+    /// shares its one value instead of copying the term's page list.
+    pub terms: Vec<Vec<Value>>,
+    /// The `terms` list of each taxonomy page.
+    pub term_lists: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -140,10 +147,25 @@ impl SiteValues {
             .iter()
             .map(|l| config_value(&site.config, &l.code))
             .collect();
+        let taxonomies = site.taxonomies.iter().map(taxonomy_value).collect();
+        let terms: Vec<Vec<Value>> = site
+            .taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| term_value(term, &pages))
+                    .collect()
+            })
+            .collect();
+        let term_lists = terms.iter().map(|list| Value::from(list.clone())).collect();
         SiteValues {
             pages,
             sections,
             configs,
+            taxonomies,
+            terms,
+            term_lists,
         }
     }
 
@@ -327,4 +349,25 @@ pub fn alternates(
             }
         })
         .collect()
+}
+
+fn taxonomy_value(taxonomy: &crate::content::Taxonomy) -> Value {
+    let mut map = tera::Map::new();
+    map.insert("name".into(), Value::from(taxonomy.name.as_str()));
+    map.insert("lang".into(), Value::from(taxonomy.lang.as_str()));
+    map.insert("permalink".into(), Value::from(taxonomy.permalink.as_str()));
+    map.insert("path".into(), Value::from(taxonomy.path.as_str()));
+    Value::from(map)
+}
+
+fn term_value(term: &crate::content::Term, pages: &[Value]) -> Value {
+    let mut map = tera::Map::new();
+    map.insert("name".into(), Value::from(term.name.as_str()));
+    map.insert("slug".into(), Value::from(term.slug.as_str()));
+    map.insert("permalink".into(), Value::from(term.permalink.as_str()));
+    map.insert("path".into(), Value::from(term.path.as_str()));
+    map.insert("page_count".into(), Value::from(term.pages.len()));
+    let list: Vec<Value> = term.pages.iter().map(|&i| pages[i].clone()).collect();
+    map.insert("pages".into(), Value::from(list));
+    Value::from(map)
 }

@@ -395,13 +395,8 @@ impl Renderer<'_> {
                     &taxonomy.path,
                     alternates(site, &taxonomy.lang, &versions),
                 );
-                context.insert_value("taxonomy", taxonomy_value(taxonomy));
-                let terms: Vec<Value> = taxonomy
-                    .terms
-                    .iter()
-                    .map(|term| term_value(term, &term.pages, values))
-                    .collect();
-                context.insert_value("terms", Value::from(terms));
+                context.insert_value("taxonomy", values.taxonomies[t].clone());
+                context.insert_value("terms", values.term_lists[t].clone());
                 let template = self.first_template(&[
                     &format!("{}/list.html", taxonomy.name),
                     "taxonomy_list.html",
@@ -414,11 +409,11 @@ impl Renderer<'_> {
             }
             Job::Term {
                 taxonomy: t,
-                term,
+                term: term_index,
                 pager,
             } => {
                 let taxonomy = &site.taxonomies[t];
-                let term = &taxonomy.terms[term];
+                let term = &taxonomy.terms[term_index];
                 let versions: Vec<_> = site
                     .taxonomies
                     .iter()
@@ -441,8 +436,8 @@ impl Renderer<'_> {
                     items: &term.pages,
                     versions,
                     values: vec![
-                        ("taxonomy", taxonomy_value(taxonomy)),
-                        ("term", term_value(term, &term.pages, values)),
+                        ("taxonomy", values.taxonomies[t].clone()),
+                        ("term", values.terms[t][term_index].clone()),
                     ],
                 })
             }
@@ -567,25 +562,4 @@ impl Renderer<'_> {
         context.insert("entries", &entries);
         self.render_template("sitemap.xml", &context, "/sitemap.xml")
     }
-}
-
-fn taxonomy_value(taxonomy: &crate::content::Taxonomy) -> Value {
-    let mut map = tera::Map::new();
-    map.insert("name".into(), Value::from(taxonomy.name.as_str()));
-    map.insert("lang".into(), Value::from(taxonomy.lang.as_str()));
-    map.insert("permalink".into(), Value::from(taxonomy.permalink.as_str()));
-    map.insert("path".into(), Value::from(taxonomy.path.as_str()));
-    Value::from(map)
-}
-
-fn term_value(term: &crate::content::Term, pages: &[usize], values: &SiteValues) -> Value {
-    let mut map = tera::Map::new();
-    map.insert("name".into(), Value::from(term.name.as_str()));
-    map.insert("slug".into(), Value::from(term.slug.as_str()));
-    map.insert("permalink".into(), Value::from(term.permalink.as_str()));
-    map.insert("path".into(), Value::from(term.path.as_str()));
-    map.insert("page_count".into(), Value::from(pages.len()));
-    let list: Vec<Value> = pages.iter().map(|&i| values.pages[i].clone()).collect();
-    map.insert("pages".into(), Value::from(list));
-    Value::from(map)
 }
