@@ -74,7 +74,7 @@ def main():
         "content/news/_index.md": "+++\ntitle = \"新闻\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
         "content/news/_index.en.md": "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n",
         "config.toml": 'base_url = "https://example.org"\ntitle = "基准"\ndefault_language = "zh"\n'
-                       'taxonomies = [{ name = "tags" }]\ngenerate_feeds = true\n'
+                       'taxonomies = [{ name = "tags", paginate_by = 10 }]\ngenerate_feeds = true\n'
                        '[languages.en]\ntitle = "Bench"\n',
         "templates/base.html":
             '<!doctype html><html lang="{{ lang }}"><head><title>{% block title %}{{ config.title }}{% endblock title %}</title></head>'
