@@ -524,38 +524,65 @@ impl Renderer<'_> {
 
     fn render_sitemap(&self) -> Result<OutputFile> {
         #[derive(serde::Serialize)]
+        struct Alternate<'a> {
+            lang: &'a str,
+            permalink: &'a str,
+        }
+        #[derive(serde::Serialize)]
         struct Entry<'a> {
             permalink: &'a str,
             updated: Option<String>,
+            /// Every language version (itself included) when there are
+            /// several, for `hreflang` links that search engines read.
+            alternates: Vec<Alternate<'a>>,
         }
         let site = self.site();
+        let plain = |permalink| Entry {
+            permalink,
+            updated: None,
+            alternates: Vec::new(),
+        };
+        fn versions<T>(list: Vec<T>) -> Vec<T> {
+            if list.len() > 1 { list } else { Vec::new() }
+        }
         let mut entries: Vec<Entry> = site
             .sections
             .iter()
             .map(|s| Entry {
-                permalink: &s.permalink,
-                updated: None,
+                alternates: versions(
+                    s.translations
+                        .iter()
+                        .map(|&t| Alternate {
+                            lang: &site.sections[t].lang,
+                            permalink: &site.sections[t].permalink,
+                        })
+                        .collect(),
+                ),
+                ..plain(&s.permalink)
             })
             .collect();
         entries.extend(site.pages.iter().map(|p| {
             Entry {
-                permalink: &p.permalink,
                 updated: p
                     .meta
                     .updated
                     .or(p.date)
                     .map(|d| d.datetime.format("%Y-%m-%d").to_string()),
+                alternates: versions(
+                    p.translations
+                        .iter()
+                        .map(|&t| Alternate {
+                            lang: &site.pages[t].source.lang,
+                            permalink: &site.pages[t].permalink,
+                        })
+                        .collect(),
+                ),
+                ..plain(&p.permalink)
             }
         }));
         for taxonomy in &site.taxonomies {
-            entries.push(Entry {
-                permalink: &taxonomy.permalink,
-                updated: None,
-            });
-            entries.extend(taxonomy.terms.iter().map(|t| Entry {
-                permalink: &t.permalink,
-                updated: None,
-            }));
+            entries.push(plain(&taxonomy.permalink));
+            entries.extend(taxonomy.terms.iter().map(|t| plain(&t.permalink)));
         }
         entries.sort_by(|a, b| a.permalink.cmp(b.permalink));
         let mut context = self.context(&site.config.default_language, "/sitemap.xml", Vec::new());

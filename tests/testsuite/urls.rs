@@ -360,6 +360,30 @@ fn sitemap_lists_every_page_section_and_term_once() {
 }
 
 #[test]
+fn sitemap_links_translated_pages_to_each_other_with_hreflang() {
+    let site = built();
+    let sitemap = site.read("sitemap.xml");
+    let entry = |loc: &str| {
+        let start = sitemap.find(&format!("<loc>{loc}</loc>")).expect(loc);
+        sitemap[start..].split("</url>").next().unwrap().to_string()
+    };
+    let launch = entry("https://example.org/news/launch/");
+    assert!(
+        launch.contains(
+            r#"<xhtml:link rel="alternate" hreflang="zh" href="https://example.org/news/launch/"/>"#
+        ),
+        "{launch}"
+    );
+    assert!(
+        launch.contains(r#"<xhtml:link rel="alternate" hreflang="en" href="https://example.org/en/news/launch/"/>"#),
+        "{launch}"
+    );
+    // A page with no translation gets no alternates.
+    let fifth = entry("https://example.org/news/fifth/");
+    assert!(!fifth.contains("xhtml:link"), "{fifth}");
+}
+
+#[test]
 fn base_url_option_replaces_the_configured_one() {
     let site = SiteTest::new("urls");
     site.build(&["--base-url", "https://staging.example.net/"])
