@@ -154,6 +154,23 @@ pub fn assemble_site(
         sort_pages(&mut section.pages, section.meta.sort_by, &pages);
     }
 
+    // A language that has pages in a section but no `_index.<lang>.md`
+    // shows the default language's title there: worth telling the editor.
+    let warnings = sections
+        .iter()
+        .filter(|s| s.lang != s.source.lang && !s.pages.is_empty() && !s.source.relative_path.is_empty())
+        .map(|s| {
+            let stem = s.source.relative_path.trim_end_matches(".md");
+            let stem = stem.strip_suffix(&format!(".{}", s.source.lang)).unwrap_or(stem);
+            format!(
+                "{}: the `{}` pages of this section have no content/{stem}.{}.md, so their list page uses this file's title",
+                Location::file(&s.source.path),
+                s.lang,
+                s.lang
+            )
+        })
+        .collect();
+
     let taxonomies = build_taxonomies(config, &pages)?;
     let aliases = pages
         .iter()
@@ -192,6 +209,7 @@ pub fn assemble_site(
         assets,
         page_index,
         section_index,
+        warnings,
     };
     check_unique_urls(&site)?;
     Ok(site)

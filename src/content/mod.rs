@@ -155,6 +155,8 @@ pub struct Site {
     pub page_index: HashMap<String, usize>,
     /// Section index by relative path and by translation key.
     pub section_index: HashMap<String, usize>,
+    /// Non-fatal problems found while assembling the site.
+    pub warnings: Vec<String>,
 }
 
 impl Taxonomy {

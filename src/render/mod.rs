@@ -155,10 +155,9 @@ pub fn render_site(
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(f.path.clone()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(RenderedSite {
-        files,
-        warnings: data.i18n.warnings(),
-    })
+    let mut warnings = site.warnings.clone();
+    warnings.extend(data.i18n.warnings());
+    Ok(RenderedSite { files, warnings })
 }
 
 /// The template a page renders with: its own `template`, else the nearest

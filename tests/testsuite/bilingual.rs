@@ -276,3 +276,27 @@ fn missing_ui_string_falls_back_to_the_default_language_with_a_warning() {
     );
     assert!(!run.stderr.contains("error"), "{}", run.stderr);
 }
+
+#[test]
+fn section_without_its_translation_borrows_the_default_file_and_warns() {
+    let site = SiteTest::new("bilingual");
+    site.remove("content/news/_index.en.md");
+    let run = site.build(&[]);
+    run.assert_success();
+    // The English list page still exists and lists the English pages.
+    let en_news = site.read("en/news/index.html");
+    assert!(en_news.contains("/en/news/a/"), "{en_news}");
+    let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(
+            |w| w.starts_with("[ROOT]/content/news/_index.md: the `en` pages")
+                && w.contains("content/news/_index.en.md")
+        ),
+        "{}",
+        run.stderr
+    );
+    // With the translation back, no warning.
+    let site = SiteTest::new("bilingual");
+    let run = site.build(&[]);
+    assert!(!run.stderr.contains("have no content/"), "{}", run.stderr);
+}
