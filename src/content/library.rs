@@ -179,6 +179,7 @@ pub fn assemble_site(
                 path: normalize_alias(a),
                 target: p.permalink.clone(),
                 source: p.source.path.clone(),
+                lang: p.source.lang.clone(),
             })
         })
         .collect();

@@ -134,6 +134,8 @@ pub struct Alias {
     pub target: String,
     /// The content file that declares it.
     pub source: PathBuf,
+    /// Language of the page it redirects to.
+    pub lang: String,
 }
 
 /// The assembled site: the input of the render stage.

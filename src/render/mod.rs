@@ -141,11 +141,7 @@ pub fn render_site(
         });
     }
     for alias in &site.aliases {
-        files.push(redirect_file(
-            &alias.path,
-            &alias.target,
-            &site.config.default_language,
-        ));
+        files.push(redirect_file(&alias.path, &alias.target, &alias.lang));
     }
     files.extend(rendered.into_iter().flatten());
 
@@ -186,32 +182,40 @@ fn section_template(section: &Section) -> (String, Location) {
     }
 }
 
+/// Every template the site needs must exist. Each missing name is
+/// reported once, at the first place that asks for it.
 fn check_templates(site: &Site, templates: &TemplateSources) -> Result<()> {
-    let mut errors = Vec::new();
-    let mut check = |(name, at): (String, Location)| {
-        if !templates.templates.contains_key(&name)
-            && !errors
-                .iter()
-                .any(|e: &Error| matches!(e, Error::UnknownTemplate { at: a, .. } if *a == at))
-        {
-            errors.push(Error::UnknownTemplate {
-                at,
-                name,
-                available: templates
-                    .templates
-                    .keys()
-                    .filter(|n| !n.starts_with("partials/"))
-                    .cloned()
-                    .collect(),
-            });
+    let mut wanted: Vec<(String, Location)> = Vec::new();
+    wanted.extend(site.pages.iter().map(|p| page_template(site, p)));
+    wanted.extend(site.sections.iter().map(section_template));
+    for taxonomy in &site.taxonomies {
+        for (own, fallback) in [
+            ("list.html", "taxonomy_list.html"),
+            ("single.html", "taxonomy_single.html"),
+        ] {
+            let own = format!("{}/{own}", taxonomy.name);
+            if !templates.templates.contains_key(&own) {
+                wanted.push((fallback.to_string(), Location::file(&site.config.path)));
+            }
         }
-    };
-    site.pages
-        .iter()
-        .for_each(|p| check(page_template(site, p)));
-    site.sections
-        .iter()
-        .for_each(|s| check(section_template(s)));
+    }
+    let mut reported = std::collections::HashSet::new();
+    let errors = wanted
+        .into_iter()
+        .filter(|(name, _)| {
+            !templates.templates.contains_key(name) && reported.insert(name.clone())
+        })
+        .map(|(name, at)| Error::UnknownTemplate {
+            at,
+            name,
+            available: templates
+                .templates
+                .keys()
+                .filter(|n| !n.starts_with("partials/"))
+                .cloned()
+                .collect(),
+        })
+        .collect();
     Error::collect(errors)
 }
 
