@@ -295,3 +295,20 @@ fn every_front_matter_error_is_reported_at_once() {
     );
     assert!(!site.public().exists());
 }
+
+#[test]
+fn errors_once_on_a_missing_taxonomy_template() {
+    let site = SiteTest::new("urls");
+    site.remove("templates/taxonomy_single.html");
+    let run = site.build(&[]);
+    let message = run.assert_error();
+    assert!(
+        message.starts_with("[ROOT]/config.toml: unknown template `taxonomy_single.html`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("help: add templates/taxonomy_single.html"),
+        "{message}"
+    );
+    assert!(!site.public().exists());
+}
