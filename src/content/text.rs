@@ -119,7 +119,7 @@ fn is_closing(c: char) -> bool {
 }
 
 /// Cuts plain `text` for an automatic summary: up to the last sentence end
-/// (。！？ .!?) within [`SUMMARY_MAX_CHARS`], else the first sentence
+/// (。！？ .!?) within 200 characters, else the first sentence
 /// whatever its length; text without a sentence end is cut at a clause
 /// mark or a space, never inside a word or a run of Han characters.
 pub fn summarize(text: &str) -> String {
