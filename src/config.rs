@@ -177,7 +177,8 @@ impl Config {
             });
         }
         if raw.markdown.highlight_code
-            && let Err(known) = crate::markdown::highlight::theme_css(&raw.markdown.highlight_theme)
+            && let Err(known) =
+                crate::markdown::highlight::check_theme(&raw.markdown.highlight_theme)
         {
             return Err(Error::Config {
                 at: at_key("highlight_theme"),

@@ -161,6 +161,20 @@ pub struct Site {
     pub warnings: Vec<String>,
 }
 
+impl Page {
+    /// The title, or the slug when the front matter has none.
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or(&self.slug)
+    }
+}
+
+impl Section {
+    /// The title (empty when the front matter has none).
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or("")
+    }
+}
+
 impl Taxonomy {
     /// The term whose name slugifies like `name`, if any.
     pub fn term(&self, name: &str) -> Option<&Term> {

@@ -13,6 +13,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+static THEMES: LazyLock<ThemeSet> = LazyLock::new(ThemeSet::load_defaults);
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -48,14 +49,20 @@ fn plain_code_block(lang: &str, code: &str) -> String {
     )
 }
 
+/// Whether syntect has a theme called `name`; if not, the names it has.
+pub fn check_theme(name: &str) -> Result<(), Vec<String>> {
+    if THEMES.themes.contains_key(name) {
+        Ok(())
+    } else {
+        Err(THEMES.themes.keys().cloned().collect())
+    }
+}
+
 /// The stylesheet for syntect theme `name`, or the names of the themes that
 /// exist when there is none by that name.
 pub fn theme_css(name: &str) -> Result<String, Vec<String>> {
-    let themes = ThemeSet::load_defaults();
-    match themes.themes.get(name) {
-        Some(theme) => css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|_| Vec::new()),
-        None => Err(themes.themes.keys().cloned().collect()),
-    }
+    check_theme(name)?;
+    css_for_theme_with_class_style(&THEMES.themes[name], CLASS_STYLE).map_err(|_| Vec::new())
 }
 
 #[cfg(test)]

@@ -123,14 +123,6 @@ pub struct Alternate {
     pub title: String,
 }
 
-fn page_title(page: &Page) -> &str {
-    page.meta.title.as_deref().unwrap_or(&page.slug)
-}
-
-fn section_title(section: &Section) -> &str {
-    section.meta.title.as_deref().unwrap_or("")
-}
-
 impl SiteValues {
     /// Builds every value of `site` once.
     pub fn build(site: &Site) -> SiteValues {
@@ -189,7 +181,7 @@ fn page_value(site: &Site, page: &Page) -> Value {
             let p = &site.pages[i];
             TranslationContext {
                 lang: &p.source.lang,
-                title: page_title(p),
+                title: p.title(),
                 permalink: &p.permalink,
                 path: &p.path,
             }
@@ -217,7 +209,7 @@ fn page_value(site: &Site, page: &Page) -> Value {
         terms.insert(name.as_str(), links);
     }
     let context = PageContext {
-        title: page_title(page),
+        title: page.title(),
         description: page.meta.description.as_deref().unwrap_or(""),
         date: page.date.map(|d| d.to_context_string()),
         updated: page.meta.updated.map(|d| d.to_context_string()),
@@ -262,14 +254,14 @@ fn section_value(site: &Site, section: &Section, pages: &[Value]) -> Value {
             let s = &site.sections[i];
             TranslationContext {
                 lang: &s.lang,
-                title: section_title(s),
+                title: s.title(),
                 permalink: &s.permalink,
                 path: &s.path,
             }
         })
         .collect();
     let context = SectionContext {
-        title: section_title(section),
+        title: section.title(),
         description: section.meta.description.as_deref().unwrap_or(""),
         path: &section.path,
         permalink: &section.permalink,
@@ -344,7 +336,7 @@ pub fn alternates(
                     exists: false,
                     permalink: home.permalink.clone(),
                     path: home.path.clone(),
-                    title: section_title(home).to_string(),
+                    title: home.title().to_string(),
                 }
             }
         })

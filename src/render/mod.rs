@@ -336,7 +336,7 @@ impl Renderer<'_> {
                             p.source.lang.as_str(),
                             p.permalink.as_str(),
                             p.path.as_str(),
-                            p.meta.title.as_deref().unwrap_or(""),
+                            p.title(),
                         )
                     })
                     .collect();
@@ -363,7 +363,7 @@ impl Renderer<'_> {
                             s.lang.as_str(),
                             s.permalink.as_str(),
                             s.path.as_str(),
-                            s.meta.title.as_deref().unwrap_or(""),
+                            s.title(),
                         )
                     })
                     .collect();
