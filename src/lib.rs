@@ -20,6 +20,7 @@ pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -98,23 +99,15 @@ pub struct BuildReport {
 /// Runs load → parse → render → write.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
-    let timings = std::env::var_os("GAZETTE_TIMINGS").is_some();
-    let lap = |stage: &str| {
-        if timings {
-            eprintln!(
-                "timing: {stage} done at {} ms",
-                started.elapsed().as_millis()
-            );
-        }
-    };
-    let sources = load_site(&options.root, options.base_url.as_deref())?;
-    lap("load");
-    let filter = BuildFilter {
-        include_drafts: options.include_drafts,
-        now: chrono::Utc::now().naive_utc(),
-    };
-    let site = parse_site(&sources.config, sources.content, filter)?;
-    lap("parse");
+    let mut session = session::Session::new(options.clone());
+    let rebuild = session.build_all()?;
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!(
+            "timing: load, parse and render done at {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+    let site = session.site().expect("a successful build has a site");
     let pages_per_language = site
         .config
         .languages
@@ -131,18 +124,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .collect();
     let sections = site.sections.len();
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    let rendered =
-        render::render_site(site, &sources.templates, sources.i18n, sources.static_files)?;
-    lap("render");
-    let write = output::write_output(&options.output_dir, &rendered.files)?;
-    lap("write");
+    let write = output::write_output(&options.output_dir, &rebuild.site.files)?;
     Ok(BuildReport {
         pages_per_language,
         sections,
         terms,
-        files: rendered.files.len(),
+        files: rebuild.site.files.len(),
         write,
-        warnings: rendered.warnings,
+        warnings: rebuild.site.warnings.clone(),
         elapsed: started.elapsed(),
     })
 }
@@ -176,14 +165,7 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> Result<SiteSources> {
     let content = load_content(&root.join("content"), &config)?;
     let templates = TemplateSources::load(theme_dir.as_deref(), root)?;
     let i18n = I18n::load(theme_dir.as_deref(), root, &config)?;
-    let mut static_files = Vec::new();
-    for dir in theme_dir
-        .iter()
-        .map(|t| t.join("static"))
-        .chain([root.join("static")])
-    {
-        static_files.extend(list_static_files(&dir)?);
-    }
+    let static_files = list_static_files_of(root, &config)?;
     Ok(SiteSources {
         config,
         content,
@@ -191,6 +173,20 @@ pub fn load_site(root: &Path, base_url: Option<&str>) -> Result<SiteSources> {
         i18n,
         static_files,
     })
+}
+
+/// The static files of the theme, then of the site (later ones win).
+pub(crate) fn list_static_files_of(root: &Path, config: &Config) -> Result<Vec<OutputFile>> {
+    let mut static_files = Vec::new();
+    let theme_dir = config.theme.as_ref().map(|t| root.join("themes").join(t));
+    for dir in theme_dir
+        .iter()
+        .map(|t| t.join("static"))
+        .chain([root.join("static")])
+    {
+        static_files.extend(list_static_files(&dir)?);
+    }
+    Ok(static_files)
 }
 
 fn list_static_files(dir: &Path) -> Result<Vec<OutputFile>> {
@@ -228,7 +224,7 @@ pub fn parse_site(config: &Config, content: LoadedContent, filter: BuildFilter) 
         }
     }
     Error::collect(errors)?;
-    let mut site = content::assemble_site(config, content, files, filter)?;
-    markdown::render_site_markdown(&mut site)?;
+    let mut site = content::assemble_site(config, &content, &files, filter)?;
+    markdown::render_site_markdown(&mut site, &mut markdown::MarkdownCache::default())?;
     Ok(site)
 }

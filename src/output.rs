@@ -180,7 +180,7 @@ fn is_unchanged(old: &Path, contents: &OutputContents) -> Result<bool> {
     }
     match contents {
         OutputContents::Bytes(bytes) => {
-            Ok(meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b == *bytes))
+            Ok(meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b[..] == bytes[..]))
         }
         OutputContents::Copy(source) => {
             let source_meta = fs::metadata(source).map_err(|e| Error::io(source, e))?;
@@ -226,7 +226,7 @@ mod tests {
     fn bytes(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            contents: OutputContents::Bytes(text.as_bytes().to_vec()),
+            contents: OutputContents::Bytes(text.as_bytes().into()),
         }
     }
 

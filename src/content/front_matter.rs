@@ -120,12 +120,12 @@ pub struct FrontMatter {
 }
 
 /// A content file split into its parts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ParsedFile {
     /// The front matter.
     pub front_matter: FrontMatter,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// Line of the file on which the body starts (1-based).
     pub body_line: usize,
 }
@@ -142,7 +142,7 @@ pub fn parse_front_matter(path: &Path, text: &str, kind: ContentKind) -> Result<
     else {
         return Ok(ParsedFile {
             front_matter: FrontMatter::default(),
-            body: text.to_string(),
+            body: text.into(),
             body_line: 1,
         });
     };
@@ -174,7 +174,7 @@ pub fn parse_front_matter(path: &Path, text: &str, kind: ContentKind) -> Result<
     let front_matter = FieldReader { path, source, kind }.read(table)?;
     Ok(ParsedFile {
         front_matter,
-        body: text[body_start..].to_string(),
+        body: text[body_start..].into(),
         body_line,
     })
 }
@@ -475,7 +475,7 @@ mod tests {
         assert_eq!(fm.date.unwrap().to_context_string(), "2023-12-07");
         assert_eq!(fm.taxonomies["tags"].0, ["产改"]);
         assert_eq!(fm.extra["name"], "赵");
-        assert_eq!((parsed.body.as_str(), parsed.body_line), ("正文\n", 8));
+        assert_eq!((&*parsed.body, parsed.body_line), ("正文\n", 8));
     }
 
     #[test]

@@ -12,7 +12,6 @@ use super::text::slugify;
 use super::{Alias, ContentSource, FrontMatter, Page, Section, Site, SortBy, Taxonomy, Term};
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
-use crate::markdown::Markdown;
 
 /// Which pages the build keeps.
 #[derive(Debug, Clone, Copy)]
@@ -26,13 +25,13 @@ pub struct BuildFilter {
 /// Builds the site model from parsed content files.
 pub fn assemble_site(
     config: &Config,
-    content: LoadedContent,
-    parsed: Vec<ParsedFile>,
+    content: &LoadedContent,
+    parsed: &[ParsedFile],
     filter: BuildFilter,
 ) -> Result<Site> {
     let mut section_files = Vec::new();
     let mut page_files = Vec::new();
-    for (file, parsed) in content.files.into_iter().zip(parsed) {
+    for (file, parsed) in content.files.iter().zip(parsed) {
         match file.kind {
             ContentKind::Section => section_files.push((file, parsed)),
             ContentKind::Page => page_files.push((file, parsed)),
@@ -58,7 +57,7 @@ pub fn assemble_site(
     let mut withheld_bundles = Vec::new();
     let mut pages = Vec::new();
     for (file, parsed) in page_files {
-        let (name_date, name) = page_name(&file);
+        let (name_date, name) = page_name(file);
         let date = parsed.front_matter.date.or(name_date);
         let is_future = date.is_some_and(|d| d.datetime > filter.now);
         if !filter.include_drafts && (parsed.front_matter.draft || is_future) {
@@ -91,9 +90,9 @@ pub fn assemble_site(
             section,
             translations: Vec::new(),
             assets: Vec::new(),
-            content: Markdown::default(),
+            content: Default::default(),
             meta: parsed.front_matter.clone(),
-            source: source_of(&file, &parsed),
+            source: source_of(file, parsed),
         });
     }
 
@@ -110,7 +109,7 @@ pub fn assemble_site(
     }
     let withheld: BTreeSet<String> = withheld_bundles.into_iter().collect();
     let mut assets = Vec::new();
-    for asset in content.assets {
+    for asset in &content.assets {
         // The bundle an asset belongs to is the nearest folder above it
         // that holds a bundle's index.md.
         let mut dir = parent_of(&asset.relative_path);
@@ -128,7 +127,7 @@ pub fn assemble_site(
                     pages[i].assets.push(asset.clone());
                 }
             }
-            None => assets.push(asset),
+            None => assets.push(asset.clone()),
         }
     }
 
@@ -262,8 +261,8 @@ fn nearest_section_dir(section_dirs: &BTreeSet<String>, mut dir: &str) -> String
 /// One section per folder with an `_index.md` (plus the home page) and per
 /// language; a language without its own `_index.<lang>.md` borrows the
 /// default language's front matter and body.
-fn build_sections(config: &Config, files: Vec<(SourceFile, ParsedFile)>) -> Vec<Section> {
-    let mut by_dir: BTreeMap<String, Vec<(SourceFile, ParsedFile)>> = BTreeMap::new();
+fn build_sections(config: &Config, files: Vec<(&SourceFile, &ParsedFile)>) -> Vec<Section> {
+    let mut by_dir: BTreeMap<String, Vec<(&SourceFile, &ParsedFile)>> = BTreeMap::new();
     by_dir.entry(String::new()).or_default();
     for (file, parsed) in files {
         let dir = parent_of(&file.relative_path).to_string();
@@ -290,7 +289,7 @@ fn build_sections(config: &Config, files: Vec<(SourceFile, ParsedFile)>) -> Vec<
                         translation_key: relative_path.clone(),
                         relative_path,
                         lang: config.default_language.clone(),
-                        body: String::new(),
+                        body: "".into(),
                         body_line: 1,
                     };
                     (source, FrontMatter::default())
@@ -312,7 +311,7 @@ fn build_sections(config: &Config, files: Vec<(SourceFile, ParsedFile)>) -> Vec<
                 subsections: Vec::new(),
                 parent: None,
                 translations: Vec::new(),
-                content: Markdown::default(),
+                content: Default::default(),
             });
         }
     }

@@ -39,7 +39,7 @@ pub struct SourceFile {
     /// `content/` (`workers/zhao`); `None` for a plain page or a section.
     pub bundle_dir: Option<String>,
     /// The whole file.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// A non-Markdown file inside `content/`.
@@ -77,17 +77,27 @@ pub fn is_editor_artifact(name: &str) -> bool {
 
 /// Reads every file under `content_dir`.
 pub fn load_content(content_dir: &Path, config: &Config) -> Result<LoadedContent> {
+    load_content_under(content_dir, content_dir, config)
+}
+
+/// Reads every file under `start`, a folder inside (or equal to)
+/// `content_dir`, in the order [`load_content`] gives.
+pub fn load_content_under(
+    content_dir: &Path,
+    start: &Path,
+    config: &Config,
+) -> Result<LoadedContent> {
     let mut loaded = LoadedContent::default();
-    if !content_dir.is_dir() {
+    if !start.is_dir() {
         return Ok(loaded);
     }
-    let walker = WalkDir::new(content_dir)
+    let walker = WalkDir::new(start)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_artifact(&e.file_name().to_string_lossy()));
     for entry in walker {
         let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(content_dir).to_path_buf();
+            let path = e.path().unwrap_or(start).to_path_buf();
             Error::io(path, e.into())
         })?;
         if !entry.file_type().is_file() {
@@ -96,10 +106,7 @@ pub fn load_content(content_dir: &Path, config: &Config) -> Result<LoadedContent
         let path = entry.path();
         let relative_path = relative_slash_path(content_dir, path);
         if path.extension().is_some_and(|ext| ext == "md") {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            loaded
-                .files
-                .push(classify(path, relative_path, text, config)?);
+            loaded.files.push(read_source_file(path, relative_path, config)?);
         } else {
             loaded.assets.push(ContentAsset {
                 path: path.to_path_buf(),
@@ -120,10 +127,16 @@ pub fn relative_slash_path(base: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Reads the Markdown file at `path` (`relative_path` inside `content/`).
+pub fn read_source_file(path: &Path, relative_path: String, config: &Config) -> Result<SourceFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    classify(path, relative_path, text.into(), config)
+}
+
 fn classify(
     path: &Path,
     relative_path: String,
-    text: String,
+    text: std::sync::Arc<str>,
     config: &Config,
 ) -> Result<SourceFile> {
     let (dir, file_name) = match relative_path.rsplit_once('/') {
@@ -186,7 +199,7 @@ mod tests {
         let file = classify(
             Path::new("c/news/a.en.md"),
             "news/a.en.md".into(),
-            String::new(),
+            "".into(),
             &config(),
         )
         .unwrap();
@@ -197,7 +210,7 @@ mod tests {
         let file = classify(
             Path::new("c/news/a.md"),
             "news/a.md".into(),
-            String::new(),
+            "".into(),
             &config(),
         )
         .unwrap();
@@ -212,7 +225,7 @@ mod tests {
         let page = classify(
             Path::new("w/x/index.en.md"),
             "w/x/index.en.md".into(),
-            String::new(),
+            "".into(),
             &config(),
         )
         .unwrap();
@@ -220,7 +233,7 @@ mod tests {
         let section = classify(
             Path::new("n/_index.md"),
             "news/_index.md".into(),
-            String::new(),
+            "".into(),
             &config(),
         )
         .unwrap();
@@ -232,7 +245,7 @@ mod tests {
         let err = classify(
             Path::new("a.fr.md"),
             "a.fr.md".into(),
-            String::new(),
+            "".into(),
             &config(),
         )
         .unwrap_err();

@@ -32,7 +32,7 @@ pub struct ContentSource {
     /// Language code.
     pub lang: String,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// The line on which the body starts.
     pub body_line: usize,
 }
@@ -60,7 +60,7 @@ pub struct Page {
     /// Files of a page bundle, copied beside the page's `index.html`.
     pub assets: Vec<ContentAsset>,
     /// The rendered body (filled by the markdown stage).
-    pub content: Markdown,
+    pub content: std::sync::Arc<Markdown>,
 }
 
 /// One section (`_index.md`) of the site, in one language.
@@ -88,7 +88,7 @@ pub struct Section {
     /// Indices of every language version, this one included.
     pub translations: Vec<usize>,
     /// The rendered body.
-    pub content: Markdown,
+    pub content: std::sync::Arc<Markdown>,
 }
 
 /// One taxonomy (e.g. `tags`) in one language.

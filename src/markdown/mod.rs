@@ -3,7 +3,10 @@
 //! syntect highlighting, `@/` internal links, the `<!-- more -->` summary
 //! and the text figures (word count, reading time).
 
+mod cache;
 pub mod highlight;
+
+pub use cache::{MarkdownCache, render_bodies, render_site_markdown};
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -218,53 +221,6 @@ pub fn render_markdown(text: &str, options: &MarkdownOptions) -> Result<Markdown
         toc,
         stats,
     })
-}
-
-/// Renders the body of every page and section of `site`, in parallel.
-/// All broken links of the site are reported together.
-pub fn render_site_markdown(site: &mut crate::content::Site) -> Result<()> {
-    use rayon::prelude::*;
-    let highlight = site.config.markdown.highlight_code;
-    let site_ref = &*site;
-    let render = |source: &crate::content::ContentSource, lang: &str, permalink: &str| {
-        let resolve = |path: &str| site_ref.resolve_internal_link(path, lang);
-        render_markdown(
-            &source.body,
-            &MarkdownOptions {
-                highlight,
-                path: &source.path,
-                first_line: source.body_line,
-                permalink,
-                resolve_link: &resolve,
-            },
-        )
-    };
-    let pages: Vec<Result<Markdown>> = site_ref
-        .pages
-        .par_iter()
-        .map(|p| render(&p.source, &p.source.lang, &p.permalink))
-        .collect();
-    let sections: Vec<Result<Markdown>> = site_ref
-        .sections
-        .par_iter()
-        .map(|s| render(&s.source, &s.lang, &s.permalink))
-        .collect();
-    let mut errors = Vec::new();
-    for (page, result) in site.pages.iter_mut().zip(pages) {
-        match result {
-            Ok(markdown) => page.content = markdown,
-            Err(e) => errors.push(e),
-        }
-    }
-    for (section, result) in site.sections.iter_mut().zip(sections) {
-        match result {
-            Ok(markdown) => section.content = markdown,
-            // A section borrowed by another language reports its errors once.
-            Err(e) if section.lang == section.source.lang => errors.push(e),
-            Err(_) => {}
-        }
-    }
-    Error::collect(errors)
 }
 
 fn summary_paragraph(text: &str) -> String {

@@ -5,6 +5,9 @@
 //! reference-counted), so a section listing 5,000 pages, or 500 pager
 //! pages over it, costs no copies of the pages.
 
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 use tera::Value;
 
@@ -12,24 +15,199 @@ use crate::config::Config;
 use crate::content::{Page, Section, Site};
 use crate::markdown::Heading;
 
-/// Every page's and section's template value, by index into the site.
+/// A template value with its revision: two values with the same revision
+/// are the same value, so an output rendered from it need not be
+/// rendered again.
+#[derive(Clone)]
+pub struct Versioned {
+    /// The value.
+    pub value: Value,
+    /// Unique within this process for each distinct value.
+    pub rev: u64,
+}
+
+impl Versioned {
+    fn new(value: Value) -> Versioned {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Versioned {
+            value,
+            rev: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+}
+
+/// Every page's, section's and term's template value, by index into the
+/// site, with revisions that survive rebuilds for values that did not
+/// change.
+#[derive(Clone, Default)]
 pub struct SiteValues {
     /// `page` values, aligned with [`Site::pages`].
-    pub pages: Vec<Value>,
-    /// `section` values, aligned with [`Site::sections`].
-    pub sections: Vec<Value>,
+    pub pages: Vec<Versioned>,
+    /// `section` values with `pages`, aligned with [`Site::sections`].
+    pub sections: Vec<Versioned>,
+    /// `section` values without `pages`, for paginated lists (whose pages
+    /// are in `paginator.pages`, as in Zola).
+    pub sections_alone: Vec<Versioned>,
     /// `config` values, one per language, aligned with `config.languages`.
     pub configs: Vec<Value>,
     /// `taxonomy` values, aligned with [`Site::taxonomies`].
-    pub taxonomies: Vec<Value>,
-    /// `term` values, by taxonomy, then by term. Each pager page of a term
-    /// shares its one value instead of copying the term's page list.
-    pub terms: Vec<Vec<Value>>,
+    pub taxonomies: Vec<Versioned>,
+    /// `term` values with `pages`, by taxonomy, then by term.
+    pub terms: Vec<Vec<Versioned>>,
+    /// `term` values without `pages`, for paginated term lists.
+    pub terms_alone: Vec<Vec<Versioned>>,
     /// The `terms` list of each taxonomy page.
-    pub term_lists: Vec<Value>,
+    pub term_lists: Vec<Versioned>,
 }
 
-#[derive(Serialize)]
+/// What changed since the values were last built, so that unchanged
+/// values keep their revision.
+pub enum ValueChanges<'a> {
+    /// No previous values: build all.
+    All,
+    /// Same site structure (same pages and sections at the same indices);
+    /// only the bodies of these pages and sections changed.
+    Bodies {
+        /// The previous values.
+        previous: &'a SiteValues,
+        /// Indices of pages whose body changed.
+        pages: &'a [usize],
+        /// Indices of sections whose body changed.
+        sections: &'a [usize],
+    },
+    /// Anything may have changed: compare with the previous site.
+    Compare {
+        /// The previous site.
+        site: &'a Site,
+        /// Its values.
+        previous: &'a SiteValues,
+    },
+}
+
+impl SiteValues {
+    /// Builds every value of `site` once.
+    pub fn build(site: &Site) -> SiteValues {
+        SiteValues::update(site, ValueChanges::All)
+    }
+
+    /// Builds the values of `site`, reusing (value and revision) every one
+    /// that `changes` shows to be unchanged.
+    pub fn update(site: &Site, changes: ValueChanges) -> SiteValues {
+        use rayon::prelude::*;
+        let fresh = |i: usize| Versioned::new(Value::from_serializable(&page_context(site, &site.pages[i])));
+        let pages: Vec<Versioned> = match &changes {
+            ValueChanges::All => (0..site.pages.len()).into_par_iter().map(fresh).collect(),
+            ValueChanges::Bodies { previous, pages, .. } => {
+                let mut values = previous.pages.clone();
+                for &i in *pages {
+                    values[i] = fresh(i);
+                }
+                values
+            }
+            ValueChanges::Compare { site: old, previous } => {
+                let old_index: std::collections::HashMap<&str, usize> = old
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.source.relative_path.as_str(), i))
+                    .collect();
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let page = &site.pages[i];
+                        let context = page_context(site, page);
+                        match old_index.get(page.source.relative_path.as_str()) {
+                            Some(&j) if page_context(old, &old.pages[j]) == context => {
+                                previous.pages[j].clone()
+                            }
+                            _ => Versioned::new(Value::from_serializable(&context)),
+                        }
+                    })
+                    .collect()
+            }
+        };
+        let mut sections = Vec::with_capacity(site.sections.len());
+        let mut sections_alone = Vec::with_capacity(site.sections.len());
+        for (i, section) in site.sections.iter().enumerate() {
+            let previous = match &changes {
+                ValueChanges::All => None,
+                ValueChanges::Bodies {
+                    previous,
+                    sections,
+                    ..
+                } => (!sections.contains(&i)).then(|| previous.sections_alone[i].clone()),
+                ValueChanges::Compare { site: old, previous } => {
+                    let context = section_context(site, section);
+                    old.sections
+                        .iter()
+                        .position(|s| s.path == section.path && s.lang == section.lang)
+                        .filter(|&j| section_context(old, &old.sections[j]) == context)
+                        .map(|j| previous.sections_alone[j].clone())
+                }
+            };
+            let alone = previous.unwrap_or_else(|| {
+                Versioned::new(Value::from_serializable(&section_context(site, section)))
+            });
+            sections.push(with_pages(&alone, section.pages.iter().map(|&p| &pages[p])));
+            sections_alone.push(alone);
+        }
+        let configs = site
+            .config
+            .languages
+            .iter()
+            .map(|l| config_value(&site.config, &l.code))
+            .collect();
+        let taxonomies = site.taxonomies.iter().map(taxonomy_value).collect();
+        let terms_alone: Vec<Vec<Versioned>> = site
+            .taxonomies
+            .iter()
+            .map(|t| t.terms.iter().map(term_value).collect())
+            .collect();
+        let terms: Vec<Vec<Versioned>> = site
+            .taxonomies
+            .iter()
+            .zip(&terms_alone)
+            .map(|(taxonomy, alone)| {
+                taxonomy
+                    .terms
+                    .iter()
+                    .zip(alone)
+                    .map(|(term, a)| with_pages(a, term.pages.iter().map(|&p| &pages[p])))
+                    .collect()
+            })
+            .collect();
+        let term_lists = terms
+            .iter()
+            .map(|list| Versioned {
+                value: Value::from(list.iter().map(|t| t.value.clone()).collect::<Vec<_>>()),
+                rev: derived_rev(list.iter().map(|t| t.rev)),
+            })
+            .collect();
+        SiteValues {
+            pages,
+            sections,
+            sections_alone,
+            configs,
+            taxonomies,
+            terms,
+            terms_alone,
+            term_lists,
+        }
+    }
+
+    /// The `config` value for `lang`.
+    pub fn config(&self, site: &Site, lang: &str) -> Value {
+        let index = site
+            .config
+            .languages
+            .iter()
+            .position(|l| l.code == lang)
+            .unwrap_or(0);
+        self.configs[index].clone()
+    }
+}
+
+#[derive(Serialize, PartialEq)]
 struct TranslationContext<'a> {
     lang: &'a str,
     title: &'a str,
@@ -37,14 +215,14 @@ struct TranslationContext<'a> {
     path: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct TermLinkContext<'a> {
     name: &'a str,
     slug: &'a str,
     permalink: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct PageContext<'a> {
     title: &'a str,
     description: &'a str,
@@ -71,7 +249,7 @@ struct PageContext<'a> {
     relative_path: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 struct SectionContext<'a> {
     title: &'a str,
     description: &'a str,
@@ -107,7 +285,7 @@ struct ConfigContext<'a> {
 }
 
 /// One entry of the `alternates` list (the language switcher's data).
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Alternate {
     /// Language code.
     pub lang: String,
@@ -123,57 +301,7 @@ pub struct Alternate {
     pub title: String,
 }
 
-impl SiteValues {
-    /// Builds every value of `site` once.
-    pub fn build(site: &Site) -> SiteValues {
-        use rayon::prelude::*;
-        let pages: Vec<Value> = site.pages.par_iter().map(|p| page_value(site, p)).collect();
-        let sections = site
-            .sections
-            .iter()
-            .map(|s| section_value(site, s, &pages))
-            .collect();
-        let configs = site
-            .config
-            .languages
-            .iter()
-            .map(|l| config_value(&site.config, &l.code))
-            .collect();
-        let taxonomies = site.taxonomies.iter().map(taxonomy_value).collect();
-        let terms: Vec<Vec<Value>> = site
-            .taxonomies
-            .iter()
-            .map(|t| {
-                t.terms
-                    .iter()
-                    .map(|term| term_value(term, &pages))
-                    .collect()
-            })
-            .collect();
-        let term_lists = terms.iter().map(|list| Value::from(list.clone())).collect();
-        SiteValues {
-            pages,
-            sections,
-            configs,
-            taxonomies,
-            terms,
-            term_lists,
-        }
-    }
-
-    /// The `config` value for `lang`.
-    pub fn config(&self, site: &Site, lang: &str) -> Value {
-        let index = site
-            .config
-            .languages
-            .iter()
-            .position(|l| l.code == lang)
-            .unwrap_or(0);
-        self.configs[index].clone()
-    }
-}
-
-fn page_value(site: &Site, page: &Page) -> Value {
+fn page_context<'a>(site: &'a Site, page: &'a Page) -> PageContext<'a> {
     let translations = page
         .translations
         .iter()
@@ -208,7 +336,7 @@ fn page_value(site: &Site, page: &Page) -> Value {
             .collect();
         terms.insert(name.as_str(), links);
     }
-    let context = PageContext {
+    PageContext {
         title: page.title(),
         description: page.meta.description.as_deref().unwrap_or(""),
         date: page.date.map(|d| d.to_context_string()),
@@ -242,11 +370,10 @@ fn page_value(site: &Site, page: &Page) -> Value {
             })
             .collect(),
         relative_path: &page.source.relative_path,
-    };
-    Value::from_serializable(&context)
+    }
 }
 
-fn section_value(site: &Site, section: &Section, pages: &[Value]) -> Value {
+fn section_context<'a>(site: &'a Site, section: &'a Section) -> SectionContext<'a> {
     let translations = section
         .translations
         .iter()
@@ -260,7 +387,7 @@ fn section_value(site: &Site, section: &Section, pages: &[Value]) -> Value {
             }
         })
         .collect();
-    let context = SectionContext {
+    SectionContext {
         title: section.title(),
         description: section.meta.description.as_deref().unwrap_or(""),
         path: &section.path,
@@ -277,13 +404,35 @@ fn section_value(site: &Site, section: &Section, pages: &[Value]) -> Value {
         relative_path: &section.source.relative_path,
         word_count: section.content.stats.word_count(),
         reading_time: section.content.stats.reading_time(),
-    };
-    let mut map = Value::from_serializable(&context)
-        .into_map()
-        .unwrap_or_default();
-    let section_pages: Vec<Value> = section.pages.iter().map(|&i| pages[i].clone()).collect();
-    map.insert("pages".into(), Value::from(section_pages));
-    Value::from(map)
+    }
+}
+
+/// `alone` (a section or term value) with its `pages` list added. Its
+/// revision derives from the revisions of its parts.
+fn with_pages<'a>(alone: &Versioned, pages: impl Iterator<Item = &'a Versioned>) -> Versioned {
+    let mut map = alone.value.clone().into_map().unwrap_or_default();
+    let mut revs = vec![alone.rev];
+    let list: Vec<Value> = pages
+        .map(|p| {
+            revs.push(p.rev);
+            p.value.clone()
+        })
+        .collect();
+    map.insert("pages".into(), Value::from(list));
+    Versioned {
+        value: Value::from(map),
+        rev: derived_rev(revs),
+    }
+}
+
+/// A revision for data that is cheap to hash: the hash of its parts.
+pub fn derived_rev<T: Hash>(parts: impl IntoIterator<Item = T>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for part in parts {
+        part.hash(&mut hasher);
+    }
+    // Keep clear of the small numbers that fresh values count with.
+    hasher.finish() | 1 << 63
 }
 
 fn config_value(config: &Config, lang: &str) -> Value {
@@ -343,23 +492,37 @@ pub fn alternates(
         .collect()
 }
 
-fn taxonomy_value(taxonomy: &crate::content::Taxonomy) -> Value {
-    let mut map = tera::Map::new();
-    map.insert("name".into(), Value::from(taxonomy.name.as_str()));
-    map.insert("lang".into(), Value::from(taxonomy.lang.as_str()));
-    map.insert("permalink".into(), Value::from(taxonomy.permalink.as_str()));
-    map.insert("path".into(), Value::from(taxonomy.path.as_str()));
-    Value::from(map)
+fn taxonomy_value(taxonomy: &crate::content::Taxonomy) -> Versioned {
+    let fields = [
+        ("name", taxonomy.name.as_str()),
+        ("lang", taxonomy.lang.as_str()),
+        ("permalink", taxonomy.permalink.as_str()),
+        ("path", taxonomy.path.as_str()),
+    ];
+    let map: tera::Map = fields
+        .iter()
+        .map(|&(k, v)| (k.into(), Value::from(v)))
+        .collect();
+    Versioned {
+        value: Value::from(map),
+        rev: derived_rev(fields),
+    }
 }
 
-fn term_value(term: &crate::content::Term, pages: &[Value]) -> Value {
-    let mut map = tera::Map::new();
-    map.insert("name".into(), Value::from(term.name.as_str()));
-    map.insert("slug".into(), Value::from(term.slug.as_str()));
-    map.insert("permalink".into(), Value::from(term.permalink.as_str()));
-    map.insert("path".into(), Value::from(term.path.as_str()));
+fn term_value(term: &crate::content::Term) -> Versioned {
+    let fields = [
+        ("name", term.name.as_str()),
+        ("slug", term.slug.as_str()),
+        ("permalink", term.permalink.as_str()),
+        ("path", term.path.as_str()),
+    ];
+    let mut map: tera::Map = fields
+        .iter()
+        .map(|&(k, v)| (k.into(), Value::from(v)))
+        .collect();
     map.insert("page_count".into(), Value::from(term.pages.len()));
-    let list: Vec<Value> = term.pages.iter().map(|&i| pages[i].clone()).collect();
-    map.insert("pages".into(), Value::from(list));
-    Value::from(map)
+    Versioned {
+        value: Value::from(map),
+        rev: derived_rev([derived_rev(fields), term.pages.len() as u64]),
+    }
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use tera::{Error as TeraError, Kwargs, State, Tera, TeraResult, Value};
 
 use super::RenderData;
+use super::memo::{Lookup, record};
+use crate::content::Site;
 use crate::content::front_matter::parse_date;
 use crate::markdown::{MarkdownOptions, render_markdown};
 
@@ -30,6 +32,7 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         let lang = current_lang(&d, &kwargs, state)?;
         if let Some(content_path) = path.strip_prefix("@/") {
             let (target, fragment) = split_fragment(content_path);
+            record(Lookup::Link { path: target.to_string(), lang: lang.clone() });
             return d
                 .resolve_content_path(target, &lang)
                 .map(|url| url + fragment)
@@ -52,9 +55,10 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
             let path: String = kwargs.must_get("path")?;
             let lang: Option<String> = kwargs.get("lang")?;
             let path = path.trim_start_matches("@/");
+            record(Lookup::Page { path: path.to_string(), lang: lang.clone() });
             d.site
                 .find_page(path, lang.as_deref())
-                .map(|i| d.values.pages[i].clone())
+                .map(|i| d.values.pages[i].value.clone())
                 .ok_or_else(|| {
                     TeraError::message(format!("get_page: there is no page at `content/{path}`"))
                 })
@@ -68,9 +72,10 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
             let path: String = kwargs.must_get("path")?;
             let lang: Option<String> = kwargs.get("lang")?;
             let path = path.trim_start_matches("@/");
+            record(Lookup::Section { path: path.to_string(), lang: lang.clone() });
             d.site
                 .find_section(path, lang.as_deref())
-                .map(|i| d.values.sections[i].clone())
+                .map(|i| d.values.sections[i].value.clone())
                 .ok_or_else(|| {
                     TeraError::message(format!(
                         "get_section: there is no section at `content/{path}`"
@@ -84,17 +89,8 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         let kind: String = kwargs.must_get("kind")?;
         let name: Option<String> = kwargs.get("name")?;
         let lang = current_lang(&d, &kwargs, state)?;
-        let taxonomy = d.site.taxonomies.iter().find(|t| t.name == kind && t.lang == lang).ok_or_else(|| {
-            TeraError::message(format!("get_taxonomy_url: language `{lang}` has no taxonomy `{kind}`"))
-        })?;
-        // Without a name: the taxonomy's own page, the list of its terms.
-        let Some(name) = name else {
-            return Ok(taxonomy.permalink.clone());
-        };
-        taxonomy
-            .term(&name)
-            .map(|term| term.permalink.clone())
-            .ok_or_else(|| TeraError::message(format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}` for language `{lang}`")))
+        record(Lookup::TaxonomyUrl { kind: kind.clone(), name: name.clone(), lang: lang.clone() });
+        taxonomy_url(&d.site, &kind, name.as_deref(), &lang).map_err(TeraError::message)
     });
 
     let d = data.clone();
@@ -130,7 +126,10 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
             let lang: String = state
                 .get("lang")?
                 .unwrap_or_else(|| d.site.config.default_language.clone());
-            let resolve = |path: &str| d.resolve_content_path(path, &lang);
+            let resolve = |path: &str| {
+                record(Lookup::Link { path: path.to_string(), lang: lang.clone() });
+                d.resolve_content_path(path, &lang)
+            };
             let options = MarkdownOptions {
                 highlight: d.site.config.markdown.highlight_code,
                 path: std::path::Path::new("<markdown filter>"),
@@ -160,4 +159,29 @@ pub fn split_fragment(path: &str) -> (&str, &str) {
         Some(i) => (&path[..i], &path[i..]),
         None => (path, ""),
     }
+}
+
+/// The URL of taxonomy `kind` (its term list), or of its term `name`, in
+/// `lang`.
+pub fn taxonomy_url(
+    site: &Site,
+    kind: &str,
+    name: Option<&str>,
+    lang: &str,
+) -> Result<String, String> {
+    let taxonomy = site
+        .taxonomies
+        .iter()
+        .find(|t| t.name == kind && t.lang == lang)
+        .ok_or_else(|| format!("get_taxonomy_url: language `{lang}` has no taxonomy `{kind}`"))?;
+    // Without a name: the taxonomy's own page, the list of its terms.
+    let Some(name) = name else {
+        return Ok(taxonomy.permalink.clone());
+    };
+    taxonomy
+        .term(name)
+        .map(|term| term.permalink.clone())
+        .ok_or_else(|| {
+            format!("get_taxonomy_url: no term `{name}` in taxonomy `{kind}` for language `{lang}`")
+        })
 }

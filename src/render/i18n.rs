@@ -20,6 +20,17 @@ pub struct I18n {
     missing: Mutex<BTreeSet<(String, String)>>,
 }
 
+impl Clone for I18n {
+    /// The same strings, with no missing keys recorded yet.
+    fn clone(&self) -> Self {
+        I18n {
+            default_language: self.default_language.clone(),
+            strings: self.strings.clone(),
+            missing: Mutex::default(),
+        }
+    }
+}
+
 impl I18n {
     /// Reads the theme's and then the site's `i18n/` folders.
     pub fn load(theme_dir: Option<&Path>, site_dir: &Path, config: &Config) -> Result<I18n> {

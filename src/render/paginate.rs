@@ -5,6 +5,7 @@
 
 use tera::Value;
 
+use super::context::Versioned;
 use crate::content::Site;
 
 /// One pager page of a paginated list.
@@ -49,15 +50,21 @@ impl Paginator<'_> {
         format!("{}page/{}/", self.base_path, index + 1)
     }
 
-    /// The `paginator` template value.
-    pub fn value(&self, site: &Site, page_values: &[Value]) -> Value {
+    /// The `paginator` template value, and the revisions of the page
+    /// values in it.
+    pub fn value(&self, site: &Site, page_values: &[Versioned]) -> (Value, Vec<u64>) {
         let count = self.count_pagers();
         let start = (self.pager * self.paginate_by).min(self.items.len());
         let end = (start + self.paginate_by).min(self.items.len());
         let pages: Vec<Value> = self.items[start..end]
             .iter()
-            .map(|&i| page_values[i].clone())
+            .map(|&i| page_values[i].value.clone())
             .collect();
+        let mut revs: Vec<u64> = self.items[start..end]
+            .iter()
+            .map(|&i| page_values[i].rev)
+            .collect();
+        revs.extend([self.items.len() as u64, count as u64]);
         let link = |index: usize| Value::from(site.config.permalink(&self.path(index)));
         let mut map = tera::Map::new();
         map.insert("pages".into(), Value::from(pages));
@@ -83,7 +90,7 @@ impl Paginator<'_> {
                 Value::none()
             },
         );
-        Value::from(map)
+        (Value::from(map), revs)
     }
 }
 

@@ -4,7 +4,8 @@
 //! A site template overrides the theme template of the same name. Gazette
 //! ships `atom.xml` and `sitemap.xml`; a theme or site may override those too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
@@ -74,6 +75,56 @@ impl TemplateSources {
                 .map(|(name, (_, text))| (name.as_str(), text.as_str())),
         )
         .map_err(|e| self.convert_error(e, None))
+    }
+
+    /// A revision per template name that changes whenever the template or
+    /// anything it may extend, include or import changes. A template is
+    /// taken to use every other template whose name it quotes, and every
+    /// template that defines components; that over-approximates Tera's
+    /// real dependencies, which is safe: a revision never stays put when
+    /// the output could change.
+    pub fn revisions(&self) -> HashMap<String, u64> {
+        let defines_components: Vec<&str> = self
+            .templates
+            .iter()
+            .filter(|(_, (_, text))| text.contains("component "))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let uses: HashMap<&str, Vec<&str>> = self
+            .templates
+            .iter()
+            .map(|(name, (_, text))| {
+                let mut used: Vec<&str> = self
+                    .templates
+                    .keys()
+                    .filter(|other| {
+                        *other != name
+                            && (text.contains(&format!("\"{other}\""))
+                                || text.contains(&format!("'{other}'")))
+                    })
+                    .map(String::as_str)
+                    .collect();
+                used.extend(defines_components.iter().filter(|c| **c != name));
+                (name.as_str(), used)
+            })
+            .collect();
+        self.templates
+            .keys()
+            .map(|name| {
+                let mut seen = std::collections::BTreeSet::new();
+                let mut stack = vec![name.as_str()];
+                while let Some(next) = stack.pop() {
+                    if seen.insert(next) {
+                        stack.extend(uses.get(next).into_iter().flatten());
+                    }
+                }
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                for used in seen {
+                    (used, &self.templates[used].1).hash(&mut hasher);
+                }
+                (name.clone(), hasher.finish())
+            })
+            .collect()
     }
 
     /// Turns a Tera error into an [`Error::Template`] naming the file, line

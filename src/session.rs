@@ -1,0 +1,590 @@
+//! Incremental builds: a [`Session`] keeps the loaded sources, the site
+//! model, its template values and every rendered output in memory, and
+//! turns a list of changed files into the smallest rebuild that gives the
+//! same bytes as a full build.
+//!
+//! Three paths, chosen per batch of changes:
+//! - **bodies only** (the usual save): the changed Markdown files kept their
+//!   front matter byte for byte, so the site's structure is unchanged. Only
+//!   those bodies are rendered again, only their values get new revisions;
+//! - **templates or static files only**: the site model is reused as is;
+//! - **anything else** (front matter, files added, removed or renamed):
+//!   the changed files are parsed again and the site is re-assembled; the
+//!   Markdown cache and value comparison keep unchanged bodies and values.
+//!
+//! In every path the render memo re-renders only outputs whose inputs
+//! changed. A change to `config.toml` or the UI strings reloads everything.
+//! A failed rebuild keeps the last good output; the sources still follow
+//! the disk, so the next save starts from what is really there.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::content::front_matter::{ParsedFile, parse_front_matter};
+use crate::content::load::{
+    ContentAsset, LoadedContent, is_editor_artifact, load_content_under, read_source_file,
+    relative_slash_path,
+};
+use crate::content::{BuildFilter, assemble_site};
+use crate::error::{Error, Result};
+use crate::markdown::{MarkdownCache, render_bodies, render_site_markdown};
+use crate::render::context::{SiteValues, ValueChanges};
+use crate::render::{RenderData, RenderMemo, RenderStats, RenderedSite, render};
+use crate::{BuildOptions, SiteSources, load_site};
+
+/// What kind of input a changed file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Input {
+    /// `config.toml` or a UI-strings file: everything depends on it.
+    Global,
+    Templates,
+    Static,
+    /// A file or folder inside `content/`.
+    Content(PathBuf),
+}
+
+/// Which rebuild path a batch took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebuildKind {
+    /// Everything loaded and rendered from scratch.
+    Full,
+    /// Only Markdown bodies changed.
+    Bodies,
+    /// Only templates or static files changed.
+    Unchanged,
+    /// The site model was assembled again.
+    Reassembled,
+}
+
+/// The result of a successful (re)build.
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    /// The whole built site.
+    pub site: Arc<RenderedSite>,
+    /// Output paths whose contents differ from the previous good build
+    /// (added, changed or removed).
+    pub changed_outputs: Vec<String>,
+    /// Which path the rebuild took.
+    pub kind: RebuildKind,
+    /// Outputs rendered and reused.
+    pub stats: RenderStats,
+    /// Markdown bodies rendered.
+    pub bodies: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// The sources as they are on disk.
+struct Sources {
+    site: SiteSources,
+    /// Aligned with `site.content.files`.
+    parsed: Vec<ParsedFile>,
+    /// Relative paths of files whose `parsed` entry is out of date.
+    needs_parse: HashSet<String>,
+}
+
+/// The last good build.
+struct Built {
+    data: Arc<RenderData>,
+    output: Arc<RenderedSite>,
+}
+
+/// A site kept in memory between builds.
+pub struct Session {
+    options: BuildOptions,
+    sources: Option<Sources>,
+    built: Option<Built>,
+    markdown: MarkdownCache,
+    memo: RenderMemo,
+    /// The last rebuild failed after the site model was changed in place.
+    model_stale: bool,
+    /// The site folder, resolved, to match the paths a watcher reports.
+    canonical_root: Option<PathBuf>,
+    /// Files changed in the batch being rebuilt, to tell which copied
+    /// files (static files, assets) have new bytes.
+    changed_files: HashSet<PathBuf>,
+}
+
+impl Session {
+    /// A session for the site `options` describes; nothing is loaded yet.
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            canonical_root: options.root.canonicalize().ok(),
+            options,
+            sources: None,
+            built: None,
+            markdown: MarkdownCache::default(),
+            memo: RenderMemo::default(),
+            model_stale: false,
+            changed_files: HashSet::new(),
+        }
+    }
+
+    /// The options the session builds with.
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// The last good build's output, if any.
+    pub fn output(&self) -> Option<&Arc<RenderedSite>> {
+        self.built.as_ref().map(|b| &b.output)
+    }
+
+    /// The last good build's site model, if any.
+    pub fn site(&self) -> Option<&crate::content::Site> {
+        self.built.as_ref().map(|b| &b.data.site)
+    }
+
+    /// Loads and builds everything.
+    pub fn build_all(&mut self) -> Result<Rebuild> {
+        let started = Instant::now();
+        self.sources = None;
+        self.memo = RenderMemo::default();
+        self.load_everything()?;
+        self.finish(RebuildKind::Full, None, started)
+    }
+
+    /// Rebuilds after the files in `paths` changed (were written, created,
+    /// removed or renamed). Returns `None` when none of them is an input of
+    /// the site (editor temp files, files outside the watched folders) or
+    /// when their contents did not change.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Option<Rebuild>> {
+        let started = Instant::now();
+        let inputs: Vec<Input> = paths.iter().filter_map(|p| self.input_of(p)).collect();
+        self.changed_files = paths
+            .iter()
+            .filter_map(|p| Some(self.options.root.join(self.relative_to_root(p)?)))
+            .collect();
+        if inputs.is_empty() {
+            return Ok(None);
+        }
+        if self.sources.is_none() || inputs.contains(&Input::Global) {
+            self.memo = RenderMemo::default();
+            self.load_everything()?;
+            return self.finish(RebuildKind::Full, None, started).map(Some);
+        }
+        let root = self.options.root.clone();
+        let sources = self.sources.as_mut().expect("checked above");
+        let mut changed_other = false;
+        if inputs.contains(&Input::Templates) {
+            let templates = crate::render::templates::TemplateSources::load(
+                theme_dir(&root, &sources.site.config).as_deref(),
+                &root,
+            )?;
+            changed_other |= templates.templates != sources.site.templates.templates;
+            sources.site.templates = templates;
+        }
+        if inputs.contains(&Input::Static) {
+            let files = crate::list_static_files_of(&root, &sources.site.config)?;
+            // A static file's bytes are read when served or written, so an
+            // edited file counts as a change even at the same path.
+            changed_other = true;
+            sources.site.static_files = files;
+        }
+        let content_paths: Vec<&PathBuf> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::Content(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let mut body_changes = Vec::new();
+        let mut structural = false;
+        for relative in content_paths {
+            match update_content(&root, sources, relative)? {
+                ContentChange::None => {}
+                ContentChange::Body(path) => body_changes.push(path),
+                ContentChange::Asset => changed_other = true,
+                ContentChange::Structure => structural = true,
+            }
+        }
+        if body_changes.is_empty() && !structural && !changed_other {
+            return Ok(None);
+        }
+        let kind = if structural || self.model_stale || self.built.is_none() {
+            RebuildKind::Reassembled
+        } else if body_changes.is_empty() {
+            RebuildKind::Unchanged
+        } else {
+            RebuildKind::Bodies
+        };
+        match kind {
+            RebuildKind::Bodies => {
+                let bodies = self.patch_bodies(&body_changes)?;
+                self.finish(kind, Some(bodies), started).map(Some)
+            }
+            RebuildKind::Unchanged => self.finish(kind, Some(0), started).map(Some),
+            _ => self.finish(RebuildKind::Reassembled, None, started).map(Some),
+        }
+    }
+
+    fn load_everything(&mut self) -> Result<()> {
+        let site = load_site(&self.options.root, self.options.base_url.as_deref())?;
+        let needs_parse = site
+            .content
+            .files
+            .iter()
+            .map(|f| f.relative_path.clone())
+            .collect();
+        self.sources = Some(Sources {
+            parsed: vec![ParsedFile::default(); site.content.files.len()],
+            site,
+            needs_parse,
+        });
+        self.model_stale = true;
+        Ok(())
+    }
+
+    /// The fast path: new bodies for pages and sections whose front matter
+    /// did not change. Returns how many bodies were rendered.
+    fn patch_bodies(&mut self, relative_paths: &[String]) -> Result<usize> {
+        let sources = self.sources.as_ref().expect("sources are loaded");
+        let built = self.built.as_mut().expect("a build exists");
+        let Some(data) = Arc::get_mut(&mut built.data) else {
+            // Still shared (it never is after a render); take the slow path.
+            self.model_stale = true;
+            return Ok(0);
+        };
+        let changed: HashSet<&str> = relative_paths.iter().map(String::as_str).collect();
+        let body_of = |relative: &str| {
+            let i = position(&sources.site.content, relative).ok()?;
+            Some(sources.parsed[i].body.clone())
+        };
+        let mut pages = Vec::new();
+        for (i, page) in data.site.pages.iter_mut().enumerate() {
+            if changed.contains(page.source.relative_path.as_str()) {
+                if let Some(body) = body_of(&page.source.relative_path) {
+                    page.source.body = body;
+                    pages.push(i);
+                }
+            }
+        }
+        let mut sections = Vec::new();
+        for (i, section) in data.site.sections.iter_mut().enumerate() {
+            if changed.contains(section.source.relative_path.as_str()) {
+                if let Some(body) = body_of(&section.source.relative_path) {
+                    section.source.body = body;
+                    sections.push(i);
+                }
+            }
+        }
+        self.model_stale = true;
+        let bodies = render_bodies(&mut data.site, &mut self.markdown, &pages, &sections, false)?;
+        data.values = SiteValues::update(
+            &data.site,
+            ValueChanges::Bodies {
+                previous: &data.values,
+                pages: &pages,
+                sections: &sections,
+            },
+        );
+        self.model_stale = false;
+        Ok(bodies)
+    }
+
+    /// Parses what needs parsing, assembles the site unless `bodies` says
+    /// the model is already up to date, renders, and records the build.
+    fn finish(
+        &mut self,
+        kind: RebuildKind,
+        bodies: Option<usize>,
+        started: Instant,
+    ) -> Result<Rebuild> {
+        let sources = self.sources.as_mut().expect("sources are loaded");
+        let (data, bodies) = match (bodies, &self.built) {
+            (Some(bodies), Some(built)) if !self.model_stale => (built.data.clone(), bodies),
+            _ => {
+                self.model_stale = true;
+                parse_pending(sources)?;
+                let filter = BuildFilter {
+                    include_drafts: self.options.include_drafts,
+                    now: chrono::Utc::now().naive_utc(),
+                };
+                let mut site = assemble_site(
+                    &sources.site.config,
+                    &sources.site.content,
+                    &sources.parsed,
+                    filter,
+                )?;
+                let bodies = render_site_markdown(&mut site, &mut self.markdown)?;
+                let values = match &self.built {
+                    Some(built) => SiteValues::update(
+                        &site,
+                        ValueChanges::Compare {
+                            site: &built.data.site,
+                            previous: &built.data.values,
+                        },
+                    ),
+                    None => SiteValues::build(&site),
+                };
+                let data = RenderData {
+                    site,
+                    values,
+                    i18n: sources.site.i18n.clone(),
+                };
+                (Arc::new(data), bodies)
+            }
+        };
+        let (output, stats) = render(
+            &data,
+            &sources.site.templates,
+            &sources.site.static_files,
+            &mut self.memo,
+        )?;
+        let output = Arc::new(output);
+        let changed_outputs = match &self.built {
+            Some(previous) => changed_paths(&previous.output, &output, &self.changed_files),
+            None => output.files.iter().map(|f| f.path.clone()).collect(),
+        };
+        self.built = Some(Built {
+            data,
+            output: output.clone(),
+        });
+        self.model_stale = false;
+        Ok(Rebuild {
+            site: output,
+            changed_outputs,
+            kind,
+            stats,
+            bodies,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// `path` relative to the site folder, if it is inside.
+    fn relative_to_root<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        path.strip_prefix(&self.options.root).ok().or_else(|| {
+            let root = self.canonical_root.as_ref()?;
+            path.strip_prefix(root).ok()
+        })
+    }
+
+    /// Which input `path` is, if any.
+    fn input_of(&self, path: &Path) -> Option<Input> {
+        let relative = self.relative_to_root(path)?;
+        if relative
+            .components()
+            .any(|c| is_editor_artifact(&c.as_os_str().to_string_lossy()))
+        {
+            return None;
+        }
+        let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next()?;
+        let theme = self
+            .sources
+            .as_ref()
+            .and_then(|s| s.site.config.theme.clone());
+        match first.as_ref() {
+            "config.toml" if relative.components().count() == 1 => Some(Input::Global),
+            "i18n" => Some(Input::Global),
+            "templates" => Some(Input::Templates),
+            "static" => Some(Input::Static),
+            "content" => Some(Input::Content(
+                relative.strip_prefix("content").ok()?.to_path_buf(),
+            )),
+            "themes" => {
+                let name = parts.next()?;
+                if theme.is_some_and(|t| t != name) {
+                    return None;
+                }
+                match parts.next()?.as_ref() {
+                    "templates" => Some(Input::Templates),
+                    "static" => Some(Input::Static),
+                    "i18n" => Some(Input::Global),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+fn theme_dir(root: &Path, config: &crate::Config) -> Option<PathBuf> {
+    config.theme.as_ref().map(|t| root.join("themes").join(t))
+}
+
+/// Index of the file at `relative` in `content.files` (sorted the way the
+/// loader walks: component by component), or where it would go.
+fn position(content: &LoadedContent, relative: &str) -> std::result::Result<usize, usize> {
+    content
+        .files
+        .binary_search_by(|f| Path::new(&f.relative_path).cmp(Path::new(relative)))
+}
+
+enum ContentChange {
+    None,
+    /// Only the body of this file (relative path) changed.
+    Body(String),
+    /// A known asset's bytes changed.
+    Asset,
+    Structure,
+}
+
+/// Brings the sources of `content/<relative>` (a file or a folder, which
+/// may have been created, changed or removed) up to date with the disk.
+fn update_content(root: &Path, sources: &mut Sources, relative: &Path) -> Result<ContentChange> {
+    let content_dir = root.join("content");
+    let path = content_dir.join(relative);
+    let relative_str = relative_slash_path(Path::new(""), relative);
+    let config = &sources.site.config;
+    let content = &mut sources.site.content;
+    if path.is_file() && path.extension().is_some_and(|e| e == "md") {
+        let file = read_source_file(&path, relative_str.clone(), config)?;
+        let Ok(i) = position(content, &relative_str) else {
+            let i = position(content, &relative_str).unwrap_or_else(|i| i);
+            content.files.insert(i, file);
+            sources.parsed.insert(i, ParsedFile::default());
+            sources.needs_parse.insert(relative_str);
+            return Ok(ContentChange::Structure);
+        };
+        let old_text = content.files[i].text.clone();
+        if old_text == file.text {
+            return Ok(ContentChange::None);
+        }
+        let was_parsed = !sources.needs_parse.contains(&relative_str);
+        let old_prefix = &old_text[..old_text.len() - sources.parsed[i].body.len()];
+        content.files[i] = file;
+        sources.needs_parse.insert(relative_str.clone());
+        if !was_parsed {
+            return Ok(ContentChange::Structure);
+        }
+        let file = &content.files[i];
+        // A parse error is reported by the rebuild that follows.
+        let Ok(parsed) = parse_front_matter(&file.path, &file.text, file.kind) else {
+            return Ok(ContentChange::Structure);
+        };
+        let new_prefix = &file.text[..file.text.len() - parsed.body.len()];
+        let same_front_matter = new_prefix == old_prefix;
+        sources.parsed[i] = parsed;
+        sources.needs_parse.remove(&relative_str);
+        return Ok(if same_front_matter {
+            ContentChange::Body(relative_str)
+        } else {
+            ContentChange::Structure
+        });
+    }
+    if path.is_file() {
+        let asset = ContentAsset {
+            path: path.clone(),
+            relative_path: relative_str.clone(),
+        };
+        let found = content
+            .assets
+            .binary_search_by(|a| Path::new(&a.relative_path).cmp(relative));
+        return Ok(match found {
+            // Assets are read when served or written: same path, new bytes.
+            Ok(_) => ContentChange::Asset,
+            Err(i) => {
+                content.assets.insert(i, asset);
+                ContentChange::Structure
+            }
+        });
+    }
+    // Gone (or a folder): drop everything at or under the path, then read
+    // back whatever is there now.
+    let under = |p: &str| p == relative_str || p.starts_with(&format!("{relative_str}/"));
+    let before = content.files.len() + content.assets.len();
+    let mut keep = content.files.iter().map(|f| !under(&f.relative_path));
+    sources.parsed.retain(|_| keep.next().unwrap_or(true));
+    content.files.retain(|f| !under(&f.relative_path));
+    content.assets.retain(|a| !under(&a.relative_path));
+    let mut changed = before != content.files.len() + content.assets.len();
+    if path.is_dir() {
+        let loaded = load_content_under(&content_dir, &path, config)?;
+        changed |= !loaded.files.is_empty() || !loaded.assets.is_empty();
+        for file in loaded.files {
+            let i = position(content, &file.relative_path).unwrap_or_else(|i| i);
+            sources.needs_parse.insert(file.relative_path.clone());
+            content.files.insert(i, file);
+            sources.parsed.insert(i, ParsedFile::default());
+        }
+        for asset in loaded.assets {
+            let i = content
+                .assets
+                .binary_search_by(|a| Path::new(&a.relative_path).cmp(Path::new(&asset.relative_path)))
+                .unwrap_or_else(|i| i);
+            content.assets.insert(i, asset);
+        }
+    }
+    Ok(if changed {
+        ContentChange::Structure
+    } else {
+        ContentChange::None
+    })
+}
+
+/// Parses every file whose parse is out of date; reports all errors.
+fn parse_pending(sources: &mut Sources) -> Result<()> {
+    if sources.needs_parse.is_empty() {
+        return Ok(());
+    }
+    let files = &sources.site.content.files;
+    let pending: Vec<usize> = (0..files.len())
+        .filter(|&i| sources.needs_parse.contains(&files[i].relative_path))
+        .collect();
+    let results: Vec<(usize, Result<ParsedFile>)> = pending
+        .par_iter()
+        .map(|&i| (i, parse_front_matter(&files[i].path, &files[i].text, files[i].kind)))
+        .collect();
+    let mut errors = Vec::new();
+    for (i, result) in results {
+        match result {
+            Ok(parsed) => {
+                sources.needs_parse.remove(&files[i].relative_path);
+                sources.parsed[i] = parsed;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    // Paths of files that are gone no longer need parsing.
+    let live: HashSet<&str> = files.iter().map(|f| f.relative_path.as_str()).collect();
+    sources.needs_parse.retain(|p| live.contains(p.as_str()));
+    Error::collect(errors)
+}
+
+/// Output paths that differ between two builds: added, removed, changed
+/// bytes, or copied from a file in `changed_files`.
+fn changed_paths(
+    old: &RenderedSite,
+    new: &RenderedSite,
+    changed_files: &HashSet<PathBuf>,
+) -> Vec<String> {
+    use crate::render::OutputContents;
+    use std::cmp::Ordering;
+    let same = |a: &OutputContents, b: &OutputContents| match (a, b) {
+        (OutputContents::Bytes(a), OutputContents::Bytes(b)) => Arc::ptr_eq(a, b) || a == b,
+        (OutputContents::Copy(a), OutputContents::Copy(b)) => a == b && !changed_files.contains(a),
+        _ => false,
+    };
+    let mut changed = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < old.files.len() || j < new.files.len() {
+        let order = match (old.files.get(i), new.files.get(j)) {
+            (Some(a), Some(b)) => a.path.cmp(&b.path),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        match order {
+            Ordering::Less => {
+                changed.push(old.files[i].path.clone());
+                i += 1;
+            }
+            Ordering::Greater => {
+                changed.push(new.files[j].path.clone());
+                j += 1;
+            }
+            Ordering::Equal => {
+                if !same(&old.files[i].contents, &new.files[j].contents) {
+                    changed.push(new.files[j].path.clone());
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    changed
+}
