@@ -94,7 +94,7 @@ def main():
             '{% extends "base.html" %}{% block content %}{% for t in terms %}<a href="{{ t.permalink }}">{{ t.name }}</a>'
             '{% endfor %}{% endblock content %}\n',
         "templates/taxonomy_single.html":
-            '{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1>{% for p in term.pages %}'
+            '{% extends "base.html" %}{% block content %}<h1>{{ term.name }}</h1>{% for p in paginator.pages | default(value=term.pages) %}'
             '<a href="{{ p.permalink }}">{{ p.title }}</a>{% endfor %}{% endblock content %}\n',
     })
 

@@ -184,6 +184,10 @@ pub enum Error {
         target: String,
     },
 
+    /// The dev server cannot start (port in use, bad address).
+    #[error("{0}")]
+    Serve(String),
+
     /// Several independent errors; all are reported.
     #[error("{}", join_errors(.0))]
     Many(Vec<Error>),
@@ -201,6 +205,22 @@ fn join_errors(errors: &[Error]) -> String {
 }
 
 impl Error {
+    /// Where the (first) error is, when it is in a file.
+    pub fn location(&self) -> Option<Location> {
+        match self {
+            Error::Io { path, .. } | Error::MissingConfig { path } => Some(Location::file(path)),
+            Error::Config { at, .. }
+            | Error::FrontMatter { at, .. }
+            | Error::UnknownTemplate { at, .. }
+            | Error::Template { at, .. }
+            | Error::UndeclaredLanguage { at, .. }
+            | Error::BrokenLink { at, .. } => Some(at.clone()),
+            Error::DuplicateUrl { second, .. } => Some(second.clone()),
+            Error::Serve(_) => None,
+            Error::Many(errors) => errors.first().and_then(Error::location),
+        }
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

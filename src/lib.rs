@@ -20,6 +20,8 @@ pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod session;
 
 use std::path::{Path, PathBuf};
@@ -199,7 +201,7 @@ fn list_static_files(dir: &Path) -> Result<Vec<OutputFile>> {
         if entry.file_type().is_file() && !is_editor_artifact(&entry.file_name().to_string_lossy())
         {
             files.push(OutputFile {
-                path: relative_slash_path(dir, entry.path()),
+                path: relative_slash_path(dir, entry.path()).into(),
                 contents: OutputContents::Copy(entry.path().to_path_buf()),
             });
         }

@@ -53,7 +53,7 @@ pub fn write_output(output_dir: &Path, files: &[OutputFile]) -> Result<WriteStat
             return Err(e);
         }
     };
-    let new_paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let new_paths: HashSet<&str> = files.iter().map(|f| &*f.path).collect();
     let removed = existing_files(output_dir)
         .iter()
         .filter(|p| !new_paths.contains(p.as_str()))
@@ -196,7 +196,7 @@ fn is_unchanged(old: &Path, contents: &OutputContents) -> Result<bool> {
 fn sync_in_place(output_dir: &Path, files: &[OutputFile]) -> Result<(usize, usize)> {
     let mut written = 0;
     let mut unchanged = 0;
-    let keep: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let keep: HashSet<&str> = files.iter().map(|f| &*f.path).collect();
     for stale in existing_files(output_dir)
         .iter()
         .filter(|p| !keep.contains(p.as_str()))

@@ -33,7 +33,9 @@ use crate::content::{BuildFilter, assemble_site};
 use crate::error::{Error, Result};
 use crate::markdown::{MarkdownCache, render_bodies, render_site_markdown};
 use crate::render::context::{SiteValues, ValueChanges};
-use crate::render::{RenderData, RenderMemo, RenderStats, RenderedSite, render};
+use crate::render::{
+    BodyChanges, CompiledTemplates, RenderData, RenderMemo, RenderStats, RenderedSite, render,
+};
 use crate::{BuildOptions, SiteSources, load_site};
 
 /// What kind of input a changed file is.
@@ -104,6 +106,10 @@ pub struct Session {
     model_stale: bool,
     /// The site folder, resolved, to match the paths a watcher reports.
     canonical_root: Option<PathBuf>,
+    /// Templates compiled by the last render.
+    compiled: Option<CompiledTemplates>,
+    /// Pages and sections whose body alone changed, for the render.
+    body_changes: Option<(Vec<usize>, Vec<usize>)>,
     /// Files changed in the batch being rebuilt, to tell which copied
     /// files (static files, assets) have new bytes.
     changed_files: HashSet<PathBuf>,
@@ -121,6 +127,8 @@ impl Session {
             memo: RenderMemo::default(),
             model_stale: false,
             changed_files: HashSet::new(),
+            compiled: None,
+            body_changes: None,
         }
     }
 
@@ -214,11 +222,18 @@ impl Session {
         };
         match kind {
             RebuildKind::Bodies => {
-                let bodies = self.patch_bodies(&body_changes)?;
-                self.finish(kind, Some(bodies), started).map(Some)
+                let (bodies, pages, sections) = self.patch_bodies(&body_changes)?;
+                // With nothing else changed, only the outputs that show these
+                // bodies need a look.
+                self.body_changes = (!changed_other).then_some((pages, sections));
+                let result = self.finish(kind, Some(bodies), started).map(Some);
+                self.body_changes = None;
+                result
             }
             RebuildKind::Unchanged => self.finish(kind, Some(0), started).map(Some),
-            _ => self.finish(RebuildKind::Reassembled, None, started).map(Some),
+            _ => self
+                .finish(RebuildKind::Reassembled, None, started)
+                .map(Some),
         }
     }
 
@@ -240,14 +255,18 @@ impl Session {
     }
 
     /// The fast path: new bodies for pages and sections whose front matter
-    /// did not change. Returns how many bodies were rendered.
-    fn patch_bodies(&mut self, relative_paths: &[String]) -> Result<usize> {
+    /// did not change. Returns how many bodies were rendered, and the
+    /// indices of the pages and sections whose body changed.
+    fn patch_bodies(
+        &mut self,
+        relative_paths: &[String],
+    ) -> Result<(usize, Vec<usize>, Vec<usize>)> {
         let sources = self.sources.as_ref().expect("sources are loaded");
         let built = self.built.as_mut().expect("a build exists");
         let Some(data) = Arc::get_mut(&mut built.data) else {
             // Still shared (it never is after a render); take the slow path.
             self.model_stale = true;
-            return Ok(0);
+            return Ok((0, Vec::new(), Vec::new()));
         };
         let changed: HashSet<&str> = relative_paths.iter().map(String::as_str).collect();
         let body_of = |relative: &str| {
@@ -283,7 +302,7 @@ impl Session {
             },
         );
         self.model_stale = false;
-        Ok(bodies)
+        Ok((bodies, pages, sections))
     }
 
     /// Parses what needs parsing, assembles the site unless `bodies` says
@@ -321,24 +340,34 @@ impl Session {
                     ),
                     None => SiteValues::build(&site),
                 };
-                let data = RenderData {
-                    site,
-                    values,
-                    i18n: sources.site.i18n.clone(),
-                };
+                let data = RenderData::new(site, values, sources.site.i18n.clone());
                 (Arc::new(data), bodies)
             }
         };
+        let compiled = match self.compiled.take() {
+            Some(c) if c.sources().templates == sources.site.templates.templates => c,
+            _ => CompiledTemplates::new(&sources.site.templates)?,
+        };
+        let compiled = self.compiled.insert(compiled);
+        let body_changes = match (&self.body_changes, &self.built) {
+            (Some((pages, sections)), Some(built)) if !self.model_stale => Some(BodyChanges {
+                pages,
+                sections,
+                previous: &built.output,
+            }),
+            _ => None,
+        };
         let (output, stats) = render(
             &data,
-            &sources.site.templates,
+            compiled,
             &sources.site.static_files,
             &mut self.memo,
+            body_changes,
         )?;
         let output = Arc::new(output);
         let changed_outputs = match &self.built {
             Some(previous) => changed_paths(&previous.output, &output, &self.changed_files),
-            None => output.files.iter().map(|f| f.path.clone()).collect(),
+            None => output.files.iter().map(|f| f.path.to_string()).collect(),
         };
         self.built = Some(Built {
             data,
@@ -372,7 +401,9 @@ impl Session {
         {
             return None;
         }
-        let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy());
+        let mut parts = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy());
         let first = parts.next()?;
         let theme = self
             .sources
@@ -505,7 +536,9 @@ fn update_content(root: &Path, sources: &mut Sources, relative: &Path) -> Result
         for asset in loaded.assets {
             let i = content
                 .assets
-                .binary_search_by(|a| Path::new(&a.relative_path).cmp(Path::new(&asset.relative_path)))
+                .binary_search_by(|a| {
+                    Path::new(&a.relative_path).cmp(Path::new(&asset.relative_path))
+                })
                 .unwrap_or_else(|i| i);
             content.assets.insert(i, asset);
         }
@@ -528,7 +561,12 @@ fn parse_pending(sources: &mut Sources) -> Result<()> {
         .collect();
     let results: Vec<(usize, Result<ParsedFile>)> = pending
         .par_iter()
-        .map(|&i| (i, parse_front_matter(&files[i].path, &files[i].text, files[i].kind)))
+        .map(|&i| {
+            (
+                i,
+                parse_front_matter(&files[i].path, &files[i].text, files[i].kind),
+            )
+        })
         .collect();
     let mut errors = Vec::new();
     for (i, result) in results {
@@ -570,16 +608,16 @@ fn changed_paths(
         };
         match order {
             Ordering::Less => {
-                changed.push(old.files[i].path.clone());
+                changed.push(old.files[i].path.to_string());
                 i += 1;
             }
             Ordering::Greater => {
-                changed.push(new.files[j].path.clone());
+                changed.push(new.files[j].path.to_string());
                 j += 1;
             }
             Ordering::Equal => {
                 if !same(&old.files[i].contents, &new.files[j].contents) {
-                    changed.push(new.files[j].path.clone());
+                    changed.push(new.files[j].path.to_string());
                 }
                 i += 1;
                 j += 1;

@@ -2,6 +2,8 @@
 //! arguments struct and `run()`.
 
 mod build;
+#[cfg(feature = "serve")]
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +19,10 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(build::BuildArgs),
+    /// Build into memory, serve on http://127.0.0.1:1111 and rebuild on
+    /// every save, reloading open pages.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 impl Cli {
@@ -24,6 +30,8 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
             Command::Build(args) => args.run(),
+            #[cfg(feature = "serve")]
+            Command::Serve(args) => args.run(),
         }
     }
 }

@@ -106,7 +106,9 @@ pub fn load_content_under(
         let path = entry.path();
         let relative_path = relative_slash_path(content_dir, path);
         if path.extension().is_some_and(|ext| ext == "md") {
-            loaded.files.push(read_source_file(path, relative_path, config)?);
+            loaded
+                .files
+                .push(read_source_file(path, relative_path, config)?);
         } else {
             loaded.assets.push(ContentAsset {
                 path: path.to_path_buf(),
@@ -242,13 +244,8 @@ mod tests {
 
     #[test]
     fn undeclared_language_suffix_is_an_error() {
-        let err = classify(
-            Path::new("a.fr.md"),
-            "a.fr.md".into(),
-            "".into(),
-            &config(),
-        )
-        .unwrap_err();
+        let err =
+            classify(Path::new("a.fr.md"), "a.fr.md".into(), "".into(), &config()).unwrap_err();
         assert!(
             err.to_string().contains("language `fr` is not declared"),
             "{err}"

@@ -163,7 +163,10 @@ pub fn render_bodies(
         match result {
             Ok((markdown, entry)) => {
                 page.content = markdown;
-                store((page.source.relative_path.clone(), page.source.lang.clone()), entry);
+                store(
+                    (page.source.relative_path.clone(), page.source.lang.clone()),
+                    entry,
+                );
             }
             Err(e) => errors.push(e),
         }
@@ -173,7 +176,10 @@ pub fn render_bodies(
         match result {
             Ok((markdown, entry)) => {
                 section.content = markdown;
-                store((section.source.relative_path.clone(), section.lang.clone()), entry);
+                store(
+                    (section.source.relative_path.clone(), section.lang.clone()),
+                    entry,
+                );
             }
             // A section borrowed by another language reports its errors once.
             Err(e) if section.lang == section.source.lang => errors.push(e),

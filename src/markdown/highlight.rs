@@ -61,8 +61,16 @@ pub fn check_theme(name: &str) -> Result<(), Vec<String>> {
 /// The stylesheet for syntect theme `name`, or the names of the themes that
 /// exist when there is none by that name.
 pub fn theme_css(name: &str) -> Result<String, Vec<String>> {
+    static MADE: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
     check_theme(name)?;
-    css_for_theme_with_class_style(&THEMES.themes[name], CLASS_STYLE).map_err(|_| Vec::new())
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, css)) = made.iter().find(|(n, _)| n == name) {
+        return Ok(css.clone());
+    }
+    let css = css_for_theme_with_class_style(&THEMES.themes[name], CLASS_STYLE)
+        .map_err(|_| Vec::new())?;
+    made.push((name.to_string(), css.clone()));
+    Ok(css)
 }
 
 #[cfg(test)]

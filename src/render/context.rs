@@ -94,17 +94,27 @@ impl SiteValues {
     /// that `changes` shows to be unchanged.
     pub fn update(site: &Site, changes: ValueChanges) -> SiteValues {
         use rayon::prelude::*;
-        let fresh = |i: usize| Versioned::new(Value::from_serializable(&page_context(site, &site.pages[i])));
+        let fresh = |i: usize| {
+            Versioned::new(Value::from_serializable(&page_context(
+                site,
+                &site.pages[i],
+            )))
+        };
         let pages: Vec<Versioned> = match &changes {
             ValueChanges::All => (0..site.pages.len()).into_par_iter().map(fresh).collect(),
-            ValueChanges::Bodies { previous, pages, .. } => {
+            ValueChanges::Bodies {
+                previous, pages, ..
+            } => {
                 let mut values = previous.pages.clone();
                 for &i in *pages {
                     values[i] = fresh(i);
                 }
                 values
             }
-            ValueChanges::Compare { site: old, previous } => {
+            ValueChanges::Compare {
+                site: old,
+                previous,
+            } => {
                 let old_index: std::collections::HashMap<&str, usize> = old
                     .pages
                     .iter()
@@ -132,11 +142,12 @@ impl SiteValues {
             let previous = match &changes {
                 ValueChanges::All => None,
                 ValueChanges::Bodies {
-                    previous,
-                    sections,
-                    ..
+                    previous, sections, ..
                 } => (!sections.contains(&i)).then(|| previous.sections_alone[i].clone()),
-                ValueChanges::Compare { site: old, previous } => {
+                ValueChanges::Compare {
+                    site: old,
+                    previous,
+                } => {
                     let context = section_context(site, section);
                     old.sections
                         .iter()
@@ -425,9 +436,16 @@ fn with_pages<'a>(alone: &Versioned, pages: impl Iterator<Item = &'a Versioned>)
     }
 }
 
+/// The hasher of fingerprints and derived revisions: fast, and seeded
+/// the same way on every call, so equal inputs hash equal.
+pub fn fingerprint_hasher() -> impl Hasher {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6761_7a65_7474_6521).build_hasher()
+}
+
 /// A revision for data that is cheap to hash: the hash of its parts.
 pub fn derived_rev<T: Hash>(parts: impl IntoIterator<Item = T>) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = fingerprint_hasher();
     for part in parts {
         part.hash(&mut hasher);
     }

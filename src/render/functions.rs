@@ -3,7 +3,7 @@
 //! `markdown` filters. Names and arguments follow Zola; every lookup also
 //! takes a `lang` argument that picks the translation.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use tera::{Error as TeraError, Kwargs, State, Tera, TeraResult, Value};
 
@@ -14,19 +14,21 @@ use crate::content::front_matter::parse_date;
 use crate::markdown::{MarkdownOptions, render_markdown};
 
 /// Registers Gazette's functions and filters on `tera`.
-pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
-    let d = data.clone();
+pub fn register(tera: &mut Tera, shared: &DataSlot) {
+    let slot = shared.clone();
     tera.register_function(
         "trans",
         move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let d = current(&slot)?;
             let key: String = kwargs.must_get("key")?;
             let lang = current_lang(&d, &kwargs, state)?;
             Ok(d.i18n.translate(&key, &lang))
         },
     );
 
-    let d = data.clone();
+    let slot = shared.clone();
     tera.register_function("get_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let d = current(&slot)?;
         let path: String = kwargs.must_get("path")?;
         let explicit_lang: Option<String> = kwargs.get("lang")?;
         let lang = current_lang(&d, &kwargs, state)?;
@@ -48,14 +50,18 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         Ok(d.site.config.permalink(&format!("{prefix}{}", path.trim_start_matches('/'))))
     });
 
-    let d = data.clone();
+    let slot = shared.clone();
     tera.register_function(
         "get_page",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let d = current(&slot)?;
             let path: String = kwargs.must_get("path")?;
             let lang: Option<String> = kwargs.get("lang")?;
             let path = path.trim_start_matches("@/");
-            record(Lookup::Page { path: path.to_string(), lang: lang.clone() });
+            record(Lookup::Page {
+                path: path.to_string(),
+                lang: lang.clone(),
+            });
             d.site
                 .find_page(path, lang.as_deref())
                 .map(|i| d.values.pages[i].value.clone())
@@ -65,14 +71,18 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         },
     );
 
-    let d = data.clone();
+    let slot = shared.clone();
     tera.register_function(
         "get_section",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let d = current(&slot)?;
             let path: String = kwargs.must_get("path")?;
             let lang: Option<String> = kwargs.get("lang")?;
             let path = path.trim_start_matches("@/");
-            record(Lookup::Section { path: path.to_string(), lang: lang.clone() });
+            record(Lookup::Section {
+                path: path.to_string(),
+                lang: lang.clone(),
+            });
             d.site
                 .find_section(path, lang.as_deref())
                 .map(|i| d.values.sections[i].value.clone())
@@ -84,19 +94,28 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         },
     );
 
-    let d = data.clone();
-    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-        let kind: String = kwargs.must_get("kind")?;
-        let name: Option<String> = kwargs.get("name")?;
-        let lang = current_lang(&d, &kwargs, state)?;
-        record(Lookup::TaxonomyUrl { kind: kind.clone(), name: name.clone(), lang: lang.clone() });
-        taxonomy_url(&d.site, &kind, name.as_deref(), &lang).map_err(TeraError::message)
-    });
+    let slot = shared.clone();
+    tera.register_function(
+        "get_taxonomy_url",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let d = current(&slot)?;
+            let kind: String = kwargs.must_get("kind")?;
+            let name: Option<String> = kwargs.get("name")?;
+            let lang = current_lang(&d, &kwargs, state)?;
+            record(Lookup::TaxonomyUrl {
+                kind: kind.clone(),
+                name: name.clone(),
+                lang: lang.clone(),
+            });
+            taxonomy_url(&d.site, &kind, name.as_deref(), &lang).map_err(TeraError::message)
+        },
+    );
 
-    let d = data.clone();
+    let slot = shared.clone();
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let d = current(&slot)?;
             let date = parse_date(value).ok_or_else(|| {
                 TeraError::message(format!("date: `{value}` is not a date like 2023-12-07"))
             })?;
@@ -119,15 +138,19 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
         },
     );
 
-    let d = data.clone();
+    let slot = shared.clone();
     tera.register_filter(
         "markdown",
         move |value: &str, _: Kwargs, state: &State| -> TeraResult<String> {
+            let d = current(&slot)?;
             let lang: String = state
                 .get("lang")?
                 .unwrap_or_else(|| d.site.config.default_language.clone());
             let resolve = |path: &str| {
-                record(Lookup::Link { path: path.to_string(), lang: lang.clone() });
+                record(Lookup::Link {
+                    path: path.to_string(),
+                    lang: lang.clone(),
+                });
                 d.resolve_content_path(path, &lang)
             };
             let options = MarkdownOptions {
@@ -142,6 +165,17 @@ pub fn register(tera: &mut Tera, data: &Arc<RenderData>) {
                 .map_err(|e| TeraError::message(format!("markdown: {e}")))
         },
     );
+}
+
+/// Where the functions find the data of the render in progress: the
+/// compiled templates outlive a render, the data does not.
+pub type DataSlot = Arc<RwLock<Option<Arc<RenderData>>>>;
+
+fn current(slot: &DataSlot) -> TeraResult<Arc<RenderData>> {
+    slot.read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| TeraError::message("Gazette's functions work only while a site renders"))
 }
 
 fn current_lang(data: &RenderData, kwargs: &Kwargs, state: &State) -> TeraResult<String> {

@@ -4,12 +4,13 @@
 //! made from; the memo decides from the fingerprint whether the planned job
 //! must be rendered.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use tera::{Context, Tera, Value};
 
-use super::context::{Alternate, Versioned, alternates};
+use super::context::{Versioned, alternates};
 use super::paginate::Paginator;
 use super::templates::TemplateSources;
 use super::{
@@ -37,23 +38,24 @@ pub(super) enum Job {
     Sitemap,
 }
 
-/// A job with its inputs gathered, ready to fingerprint and render.
-pub(super) struct Planned {
-    /// URL path of the job's main output: the memo key.
-    pub key: String,
-    /// Hash of the template (with its includes) and of the revisions of
-    /// every context value.
-    pub fingerprint: u64,
+/// A job with its inputs gathered (borrowed: planning allocates little,
+/// since most jobs are only fingerprinted and then reused).
+pub(super) struct Inputs<'a> {
     template: String,
-    lang: String,
-    path: String,
-    alternates: Vec<Alternate>,
-    values: Vec<(&'static str, Value)>,
+    lang: &'a str,
+    /// URL path of the job's main output: the memo key.
+    pub path: Cow<'a, str>,
+    versions: Vec<Version<'a>>,
+    values: Vec<(&'static str, &'a Versioned)>,
+    paginator: Option<Paginator<'a>>,
+    /// The feed's pages and its `last_updated`.
+    feed: Option<(Vec<usize>, String)>,
     /// The sitemap's entries are built only when it is rendered.
     sitemap: bool,
-    /// A redirect rendered beside the output (`page/1/` of a list).
-    redirect: Option<OutputFile>,
 }
+
+/// A language version of an output: `(lang, permalink, path, title)`.
+type Version<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 /// One pager page of a section or term list.
 struct ListPage<'a> {
@@ -63,7 +65,7 @@ struct ListPage<'a> {
     paginate_by: Option<usize>,
     pager: usize,
     items: &'a [usize],
-    versions: Vec<(&'a str, &'a str, &'a str, &'a str)>,
+    versions: Vec<Version<'a>>,
     /// The list's own value (`section` or `term`): with its pages when
     /// not paginated, without (they are in `paginator.pages`) when it is.
     own: (&'static str, &'a Versioned, &'a Versioned),
@@ -121,8 +123,74 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// URL path of the main output of `job`: its memo key.
+    pub fn key(&self, job: &'a Job) -> Cow<'a, str> {
+        let site = self.site();
+        match *job {
+            Job::Page(i) => Cow::Borrowed(&site.pages[i].path),
+            Job::Section { section, pager } => {
+                let s = &site.sections[section];
+                list_path(&s.path, s.meta.paginate_by, pager)
+            }
+            Job::TaxonomyList(t) => Cow::Borrowed(&site.taxonomies[t].path),
+            Job::Term {
+                taxonomy,
+                term,
+                pager,
+            } => {
+                let t = &site.taxonomies[taxonomy];
+                list_path(&t.terms[term].path, t.paginate_by, pager)
+            }
+            Job::NotFound(ref lang) => {
+                Cow::Owned(format!("{}404.html", site.config.language_prefix(lang)))
+            }
+            Job::Feed(ref lang) => {
+                Cow::Owned(format!("{}atom.xml", site.config.language_prefix(lang)))
+            }
+            Job::Sitemap => Cow::Borrowed("/sitemap.xml"),
+        }
+    }
+
+    /// For each job of [`Renderer::jobs`]: whether its inputs may have
+    /// changed when only the bodies of `pages` and `sections` changed.
+    /// Jobs it says `false` for keep their output unless a lookup of
+    /// theirs now yields something else.
+    pub fn touched_by(&self, pages: &[usize], sections: &[usize]) -> Vec<bool> {
+        let site = self.site();
+        let mut changed = vec![false; site.pages.len()];
+        for &p in pages {
+            changed[p] = true;
+        }
+        let shows_changed = |list: &[usize]| list.iter().any(|&p| changed[p]);
+        let touched_sections: Vec<bool> = (0..site.sections.len())
+            .map(|s| sections.contains(&s) || shows_changed(&site.sections[s].pages))
+            .collect();
+        let touched_terms: Vec<Vec<bool>> = site
+            .taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| shows_changed(&term.pages))
+                    .collect()
+            })
+            .collect();
+        self.jobs()
+            .iter()
+            .map(|job| match *job {
+                Job::Page(i) => changed[i],
+                Job::Section { section, .. } => touched_sections[section],
+                Job::TaxonomyList(t) => touched_terms[t].iter().any(|&x| x),
+                Job::Term { taxonomy, term, .. } => touched_terms[taxonomy][term],
+                Job::Feed(_) => true,
+                // Neither shows a page's body.
+                Job::NotFound(_) | Job::Sitemap => false,
+            })
+            .collect()
+    }
+
     /// Gathers the inputs of `job` and fingerprints them.
-    pub fn plan(&self, job: &Job) -> Planned {
+    pub fn plan(&self, job: &'a Job) -> Inputs<'a> {
         let site = self.site();
         let values = &self.data.values;
         match *job {
@@ -141,11 +209,11 @@ impl<'a> Renderer<'a> {
                         )
                     })
                     .collect();
-                self.planned(
-                    page_template(site, page).0,
+                self.inputs(
+                    page_template(site, page).0.to_string(),
                     &page.source.lang,
-                    &page.path,
-                    &versions,
+                    Cow::Borrowed(&page.path),
+                    versions,
                     vec![("page", &values.pages[i])],
                 )
             }
@@ -165,18 +233,14 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 self.plan_list(ListPage {
-                    template: section_template(section).0,
+                    template: section_template(section).0.to_string(),
                     lang: &section.lang,
                     base_path: &section.path,
                     paginate_by: section.meta.paginate_by,
                     pager,
                     items: &section.pages,
                     versions,
-                    own: (
-                        "section",
-                        &values.sections[i],
-                        &values.sections_alone[i],
-                    ),
+                    own: ("section", &values.sections[i], &values.sections_alone[i]),
                     extra: Vec::new(),
                 })
             }
@@ -187,11 +251,11 @@ impl<'a> Renderer<'a> {
                     &format!("{}/list.html", taxonomy.name),
                     "taxonomy_list.html",
                 ]);
-                self.planned(
+                self.inputs(
                     template,
                     &taxonomy.lang,
-                    &taxonomy.path,
-                    &versions,
+                    Cow::Borrowed(&taxonomy.path),
+                    versions,
                     vec![
                         ("taxonomy", &values.taxonomies[t]),
                         ("terms", &values.term_lists[t]),
@@ -226,35 +290,32 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound(ref lang) => {
                 let path = format!("{}404.html", site.config.language_prefix(lang));
-                self.planned("404.html".into(), lang, &path, &[], Vec::new())
+                self.inputs(
+                    "404.html".into(),
+                    lang,
+                    Cow::Owned(path),
+                    Vec::new(),
+                    Vec::new(),
+                )
             }
             Job::Feed(ref lang) => self.plan_feed(lang),
             Job::Sitemap => {
-                let mut planned = self.planned(
+                let mut inputs = self.inputs(
                     "sitemap.xml".into(),
                     &site.config.default_language,
-                    "/sitemap.xml",
-                    &[],
+                    Cow::Borrowed("/sitemap.xml"),
+                    Vec::new(),
                     Vec::new(),
                 );
-                planned.alternates = Vec::new();
-                planned.sitemap = true;
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                planned.fingerprint.hash(&mut hasher);
-                super::sitemap::entries(site).hash(&mut hasher);
-                planned.fingerprint = hasher.finish();
-                planned
+                inputs.sitemap = true;
+                inputs
             }
         }
     }
 
     /// Language versions of a taxonomy page (`term: None`) or of one of
     /// its terms, as `(lang, permalink, path, title)`.
-    fn taxonomy_versions(
-        &self,
-        name: &str,
-        term: Option<&str>,
-    ) -> Vec<(&'a str, &'a str, &'a str, &'a str)> {
+    fn taxonomy_versions(&self, name: &str, term: Option<&str>) -> Vec<Version<'a>> {
         let site = self.site();
         site.taxonomies
             .iter()
@@ -279,110 +340,113 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// A planned job whose context is `config`, `lang`, `current_path`,
-    /// `current_url`, `alternates` and `values`.
-    fn planned(
+    fn inputs(
         &self,
         template: String,
-        lang: &str,
-        path: &str,
-        versions: &[(&str, &str, &str, &str)],
-        values: Vec<(&'static str, &Versioned)>,
-    ) -> Planned {
-        let alternates = alternates(self.site(), lang, versions);
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        path.hash(&mut hasher);
-        template.hash(&mut hasher);
-        self.template_revs.get(&template).hash(&mut hasher);
-        lang.hash(&mut hasher);
-        alternates.hash(&mut hasher);
-        for (name, value) in &values {
+        lang: &'a str,
+        path: Cow<'a, str>,
+        versions: Vec<Version<'a>>,
+        values: Vec<(&'static str, &'a Versioned)>,
+    ) -> Inputs<'a> {
+        Inputs {
+            template,
+            lang,
+            path,
+            versions,
+            values,
+            paginator: None,
+            feed: None,
+            sitemap: false,
+        }
+    }
+
+    /// A hash of everything the output of `inputs` is rendered from,
+    /// besides the lookups its template makes (see [`super::memo`]).
+    pub fn fingerprint(&self, inputs: &Inputs) -> u64 {
+        let site = self.site();
+        let mut hasher = super::context::fingerprint_hasher();
+        inputs.path.hash(&mut hasher);
+        inputs.template.hash(&mut hasher);
+        self.template_revs.get(&inputs.template).hash(&mut hasher);
+        inputs.lang.hash(&mut hasher);
+        inputs.versions.hash(&mut hasher);
+        if inputs.versions.len() < site.config.languages.len() {
+            // Missing languages link to their home page.
+            for language in &site.config.languages {
+                let home = site.home(&language.code);
+                (&home.permalink, home.title()).hash(&mut hasher);
+            }
+        }
+        for (name, value) in &inputs.values {
             (name, value.rev).hash(&mut hasher);
         }
-        Planned {
-            key: path.to_string(),
-            fingerprint: hasher.finish(),
-            template,
-            lang: lang.to_string(),
-            path: path.to_string(),
-            alternates,
-            values: values
-                .into_iter()
-                .map(|(name, v)| (name, v.value.clone()))
-                .collect(),
-            sitemap: false,
-            redirect: None,
+        if let Some(paginator) = &inputs.paginator {
+            (
+                paginator.pager,
+                paginator.paginate_by,
+                paginator.items.len(),
+            )
+                .hash(&mut hasher);
+            for &i in paginator.page_items() {
+                self.data.values.pages[i].rev.hash(&mut hasher);
+            }
         }
+        if let Some((pages, last_updated)) = &inputs.feed {
+            last_updated.hash(&mut hasher);
+            for &i in pages {
+                self.data.values.pages[i].rev.hash(&mut hasher);
+            }
+        }
+        if inputs.sitemap {
+            super::sitemap::entries(site).hash(&mut hasher);
+        }
+        hasher.finish()
     }
 
     /// Plans one pager page of a list (a section or a term). When the
     /// list is paginated, the template gets `paginator`, and beside the
     /// first pager page goes a redirect from `page/1/` to the list itself.
-    fn plan_list(&self, list: ListPage<'a>) -> Planned {
-        let site = self.site();
+    fn plan_list(&self, list: ListPage<'a>) -> Inputs<'a> {
         let paginator = list.paginate_by.map(|by| Paginator {
             base_path: list.base_path,
             paginate_by: by,
             pager: list.pager,
             items: list.items,
         });
-        let path = paginator
-            .as_ref()
-            .map_or(list.base_path.to_string(), |p| p.path(list.pager));
+        let path = list_path(list.base_path, list.paginate_by, list.pager);
         let (name, with_pages, alone) = list.own;
-        let mut values = vec![(name, if paginator.is_some() { alone } else { with_pages })];
+        let mut values = vec![(
+            name,
+            if paginator.is_some() {
+                alone
+            } else {
+                with_pages
+            },
+        )];
         values.extend(list.extra);
-        let mut planned = self.planned(list.template, list.lang, &path, &list.versions, values);
-        if let Some(paginator) = paginator {
-            let (value, revs) = paginator.value(site, &self.data.values.pages);
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            (planned.fingerprint, revs).hash(&mut hasher);
-            planned.fingerprint = hasher.finish();
-            planned.values.push(("paginator", value));
-            if list.pager == 0 && paginator.count_pagers() > 1 {
-                let target = site.config.permalink(list.base_path);
-                planned.redirect = Some(redirect_file(
-                    &paginator.path_unchecked(0),
-                    &target,
-                    list.lang,
-                ));
-            }
-        }
-        planned
+        let mut inputs = self.inputs(list.template, list.lang, path, list.versions, values);
+        inputs.paginator = paginator;
+        inputs
     }
 
-    fn plan_feed(&self, lang: &str) -> Planned {
+    fn plan_feed(&self, lang: &'a str) -> Inputs<'a> {
         let site = self.site();
-        let mut pages: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].source.lang == lang && site.pages[i].date.is_some())
-            .collect();
-        pages.sort_by(|&a, &b| site.pages[b].date.cmp(&site.pages[a].date).then(a.cmp(&b)));
-        pages.truncate(site.config.feed_limit);
+        let pages = self.data.feed_pages(lang).to_vec();
         let last_updated = pages
             .iter()
             .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].date))
             .max()
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.to_rfc3339());
         let path = format!("{}atom.xml", site.config.language_prefix(lang));
-        let mut planned = self.planned("atom.xml".into(), lang, &path, &[], Vec::new());
-        let list: Vec<&Versioned> = pages.iter().map(|&i| &self.data.values.pages[i]).collect();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        planned.fingerprint.hash(&mut hasher);
-        last_updated.hash(&mut hasher);
-        list.iter().for_each(|v| v.rev.hash(&mut hasher));
-        planned.fingerprint = hasher.finish();
-        let feed_url = site.config.permalink(&path);
-        let home_url = site.home(lang).permalink.clone();
-        planned.values.extend([
-            (
-                "pages",
-                Value::from(list.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
-            ),
-            ("feed_url", Value::from(feed_url)),
-            ("home_url", Value::from(home_url)),
-            ("last_updated", Value::from(last_updated)),
-        ]);
-        planned
+        let mut inputs = self.inputs(
+            "atom.xml".into(),
+            lang,
+            Cow::Owned(path),
+            Vec::new(),
+            Vec::new(),
+        );
+        inputs.feed = Some((pages, last_updated));
+        inputs
     }
 
     fn first_template(&self, names: &[&str]) -> String {
@@ -393,30 +457,66 @@ impl<'a> Renderer<'a> {
             .to_string()
     }
 
-    /// Renders a planned job: its output, and the redirect beside it.
-    pub fn render(&self, planned: Planned) -> Result<Vec<OutputFile>> {
+    /// Renders a job: its output, and the redirect beside it.
+    pub fn render(&self, inputs: Inputs) -> Result<Vec<OutputFile>> {
         let site = self.site();
+        let values = &self.data.values;
+        let path = inputs.path.as_ref();
         let mut context = Context::new();
-        context.insert_value("config", self.data.values.config(site, &planned.lang));
-        context.insert("lang", &planned.lang);
-        context.insert("current_path", &planned.path);
-        context.insert("current_url", &site.config.permalink(&planned.path));
-        context.insert("alternates", &planned.alternates);
-        for (name, value) in planned.values {
-            context.insert_value(name, value);
-        }
-        if planned.sitemap {
+        context.insert_value("config", values.config(site, inputs.lang));
+        context.insert("lang", inputs.lang);
+        context.insert("current_path", path);
+        context.insert("current_url", &site.config.permalink(path));
+        if !inputs.sitemap {
+            context.insert(
+                "alternates",
+                &alternates(site, inputs.lang, &inputs.versions),
+            );
+        } else {
+            context.insert("alternates", &Vec::<()>::new());
             context.insert("entries", &super::sitemap::entries(site));
+        }
+        for (name, value) in &inputs.values {
+            context.insert_value(*name, value.value.clone());
+        }
+        let mut files = Vec::new();
+        if let Some(paginator) = &inputs.paginator {
+            context.insert_value("paginator", paginator.value(site, &values.pages));
+            if paginator.pager == 0 && paginator.count_pagers() > 1 {
+                let target = site.config.permalink(paginator.base_path);
+                files.push(redirect_file(
+                    &paginator.path_unchecked(0),
+                    &target,
+                    inputs.lang,
+                ));
+            }
+        }
+        if let Some((pages, last_updated)) = &inputs.feed {
+            let list: Vec<Value> = pages
+                .iter()
+                .map(|&i| values.pages[i].value.clone())
+                .collect();
+            context.insert_value("pages", Value::from(list));
+            context.insert("feed_url", &site.config.permalink(path));
+            context.insert("home_url", &site.home(inputs.lang).permalink);
+            context.insert("last_updated", last_updated);
         }
         let html = self
             .tera
-            .render(&planned.template, &context)
-            .map_err(|e| self.templates.convert_error(e, Some(&planned.path)))?;
-        let mut files: Vec<OutputFile> = planned.redirect.into_iter().collect();
+            .render(&inputs.template, &context)
+            .map_err(|e| self.templates.convert_error(e, Some(path)))?;
         files.push(OutputFile {
-            path: index_file(&planned.path),
+            path: index_file(path).into(),
             contents: OutputContents::Bytes(html.into_bytes().into()),
         });
         Ok(files)
+    }
+}
+
+/// URL path of pager page `pager` (0-based) of a list at `base`.
+fn list_path(base: &str, paginate_by: Option<usize>, pager: usize) -> Cow<'_, str> {
+    match paginate_by {
+        Some(_) if pager > 0 => Cow::Owned(format!("{base}page/{}/", pager + 1)),
+        _ => Cow::Borrowed(base),
     }
 }

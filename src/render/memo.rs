@@ -12,7 +12,8 @@
 //! discards the memo when they change.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::OutputFile;
 use super::RenderData;
@@ -65,9 +66,9 @@ impl Lookup {
                 .find_section(path, lang.as_deref())
                 .map_or(0, |i| data.values.sections[i].rev),
             Lookup::Link { path, lang } => derived_rev([site.resolve_internal_link(path, lang)]),
-            Lookup::TaxonomyUrl { kind, name, lang } => {
-                derived_rev([super::functions::taxonomy_url(site, kind, name.as_deref(), lang).ok()])
-            }
+            Lookup::TaxonomyUrl { kind, name, lang } => derived_rev([
+                super::functions::taxonomy_url(site, kind, name.as_deref(), lang).ok(),
+            ]),
         }
     }
 }
@@ -98,8 +99,9 @@ pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Lookup>) {
 }
 
 /// One remembered output.
-#[derive(Clone)]
 pub struct MemoEntry {
+    /// URL path of the output.
+    pub key: String,
     /// Hash of the output's own inputs.
     pub fingerprint: u64,
     /// Lookups made while rendering, with what they yielded.
@@ -108,16 +110,28 @@ pub struct MemoEntry {
     pub files: Vec<OutputFile>,
 }
 
-/// Outputs of the last render, by URL path.
+impl MemoEntry {
+    /// Whether a `get_page` or `get_section` lookup now yields another
+    /// value. (URL lookups cannot change when only bodies changed.)
+    pub fn value_lookups_changed(&self, data: &RenderData) -> bool {
+        self.lookups.iter().any(|(lookup, yielded)| {
+            matches!(lookup, Lookup::Page { .. } | Lookup::Section { .. })
+                && lookup.evaluate(data) != *yielded
+        })
+    }
+}
+
+/// Outputs of the last render, by URL path, and in job order.
 #[derive(Clone, Default)]
 pub struct RenderMemo {
-    entries: HashMap<String, MemoEntry>,
+    entries: foldhash::HashMap<String, Arc<MemoEntry>>,
+    last: Vec<Arc<MemoEntry>>,
 }
 
 impl RenderMemo {
     /// The remembered files of `key`, if its fingerprint matches and every
     /// lookup still yields the same.
-    pub fn reuse(&self, key: &str, fingerprint: u64, data: &RenderData) -> Option<&MemoEntry> {
+    pub fn reuse(&self, key: &str, fingerprint: u64, data: &RenderData) -> Option<&Arc<MemoEntry>> {
         let entry = self.entries.get(key)?;
         let valid = entry.fingerprint == fingerprint
             && entry
@@ -127,8 +141,23 @@ impl RenderMemo {
         valid.then_some(entry)
     }
 
-    /// Replaces the memo with the entries of this render.
-    pub fn replace(&mut self, entries: HashMap<String, MemoEntry>) {
-        self.entries = entries;
+    /// The entries of the last render, in the order of its jobs.
+    pub fn last(&self) -> &[Arc<MemoEntry>] {
+        &self.last
+    }
+
+    /// Records the outputs of a render (`true`: rendered afresh) and
+    /// forgets outputs that no job produces any more.
+    pub fn update(&mut self, results: &[(Arc<MemoEntry>, bool)]) {
+        for (entry, rendered) in results {
+            if *rendered {
+                self.entries.insert(entry.key.clone(), entry.clone());
+            }
+        }
+        self.last = results.iter().map(|(e, _)| e.clone()).collect();
+        if self.entries.len() != results.len() {
+            let live: HashSet<&str> = results.iter().map(|(e, _)| e.key.as_str()).collect();
+            self.entries.retain(|key, _| live.contains(key.as_str()));
+        }
     }
 }

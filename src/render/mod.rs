@@ -44,7 +44,8 @@ pub enum OutputContents {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// Path inside the output folder, `/`-separated, no leading slash.
-    pub path: String,
+    /// Shared: a rebuild copies the list of 10,000 paths cheaply.
+    pub path: Arc<str>,
     /// Its contents.
     pub contents: OutputContents,
 }
@@ -66,9 +67,46 @@ pub struct RenderData {
     pub values: SiteValues,
     /// UI strings.
     pub i18n: I18n,
+    /// Each language's feed pages (newest first), worked out once per
+    /// site: they depend on dates, which a body edit cannot change.
+    pub feed_pages: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl RenderData {
+    /// The data of a render of `site`.
+    pub fn new(site: Site, values: SiteValues, i18n: I18n) -> RenderData {
+        RenderData {
+            site,
+            values,
+            i18n,
+            feed_pages: Default::default(),
+        }
+    }
+
+    /// The pages of `lang`'s feed, newest first.
+    pub fn feed_pages(&self, lang: &str) -> &[usize] {
+        let site = &self.site;
+        let all = self.feed_pages.get_or_init(|| {
+            site.config
+                .languages
+                .iter()
+                .map(|l| {
+                    let mut pages: Vec<usize> = (0..site.pages.len())
+                        .filter(|&i| {
+                            site.pages[i].source.lang == l.code && site.pages[i].date.is_some()
+                        })
+                        .collect();
+                    pages.sort_by(|&a, &b| {
+                        site.pages[b].date.cmp(&site.pages[a].date).then(a.cmp(&b))
+                    });
+                    pages.truncate(site.config.feed_limit);
+                    (l.code.clone(), pages)
+                })
+                .collect()
+        });
+        all.get(lang).map_or(&[], Vec::as_slice)
+    }
+
     /// Permalink of the content at `path` (inside `content/`) in `lang`.
     pub fn resolve_content_path(&self, path: &str, lang: &str) -> Option<String> {
         self.site.resolve_internal_link(path, lang)
@@ -93,9 +131,72 @@ pub fn render_site(
     static_files: Vec<OutputFile>,
 ) -> Result<RenderedSite> {
     let values = SiteValues::build(&site);
-    let data = Arc::new(RenderData { site, values, i18n });
-    let (rendered, _) = render(&data, templates, &static_files, &mut RenderMemo::default())?;
+    let data = Arc::new(RenderData::new(site, values, i18n));
+    let compiled = CompiledTemplates::new(templates)?;
+    let (rendered, _) = render(
+        &data,
+        &compiled,
+        &static_files,
+        &mut RenderMemo::default(),
+        None,
+    )?;
     Ok(rendered)
+}
+
+/// Templates compiled once and reused by every render until they change.
+pub struct CompiledTemplates {
+    tera: Tera,
+    sources: TemplateSources,
+    slot: functions::DataSlot,
+}
+
+impl CompiledTemplates {
+    /// Compiles `templates` with Gazette's functions registered.
+    pub fn new(templates: &TemplateSources) -> Result<CompiledTemplates> {
+        let slot = functions::DataSlot::default();
+        let mut tera = Tera::new();
+        functions::register(&mut tera, &slot);
+        templates.compile_into(&mut tera)?;
+        Ok(CompiledTemplates {
+            tera,
+            sources: templates.clone(),
+            slot,
+        })
+    }
+
+    /// The sources these were compiled from.
+    pub fn sources(&self) -> &TemplateSources {
+        &self.sources
+    }
+}
+
+/// Puts the data of a render where the template functions find it, and
+/// takes it away again when the render ends, however it ends.
+struct SlotGuard<'a>(&'a functions::DataSlot);
+
+impl<'a> SlotGuard<'a> {
+    fn fill(slot: &'a functions::DataSlot, data: &Arc<RenderData>) -> Self {
+        *slot.write().unwrap_or_else(|e| e.into_inner()) = Some(data.clone());
+        SlotGuard(slot)
+    }
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// What changed since the previous render, when only Markdown bodies did:
+/// then only the outputs that show those pages and sections need a look,
+/// and the previous output's file list is patched instead of rebuilt.
+pub struct BodyChanges<'a> {
+    /// Indices of pages whose body changed.
+    pub pages: &'a [usize],
+    /// Indices of sections whose body changed.
+    pub sections: &'a [usize],
+    /// The previous render's output.
+    pub previous: &'a RenderedSite,
 }
 
 /// Renders every output of `data`, reusing from `memo` each output whose
@@ -103,44 +204,89 @@ pub fn render_site(
 /// On error, `memo` is left as it was.
 pub fn render(
     data: &Arc<RenderData>,
-    templates: &TemplateSources,
+    compiled: &CompiledTemplates,
     static_files: &[OutputFile],
     memo: &mut RenderMemo,
+    body_changes: Option<BodyChanges>,
 ) -> Result<(RenderedSite, RenderStats)> {
     let site = &data.site;
-    check_templates(site, templates)?;
-    let mut tera = Tera::new();
-    functions::register(&mut tera, data);
-    templates.compile_into(&mut tera)?;
-    let renderer = Renderer::new(data, &tera, templates);
+    let templates = &compiled.sources;
+    if body_changes.is_none() {
+        // (A body edit changes no template name, and the templates are the
+        // ones the last render checked.)
+        check_templates(site, templates)?;
+    }
+    let _slot = SlotGuard::fill(&compiled.slot, data);
+    let renderer = Renderer::new(data, &compiled.tera, templates);
 
     let jobs = renderer.jobs();
-    let results: Vec<(String, memo::MemoEntry, bool)> = jobs
-        .par_iter()
-        .map(|job| {
-            let planned = renderer.plan(job);
-            if let Some(entry) = memo.reuse(&planned.key, planned.fingerprint, data) {
-                return Ok((planned.key, entry.clone(), false));
-            }
-            let key = planned.key.clone();
-            let fingerprint = planned.fingerprint;
-            let (files, lookups) = memo::recording(|| renderer.render(planned));
-            let lookups = lookups
-                .into_iter()
-                .map(|l| {
-                    let yielded = l.evaluate(data);
-                    (l, yielded)
+    let process = |job| -> Result<(Arc<memo::MemoEntry>, bool)> {
+        let inputs = renderer.plan(job);
+        let fingerprint = renderer.fingerprint(&inputs);
+        if let Some(entry) = memo.reuse(&inputs.path, fingerprint, data) {
+            return Ok((entry.clone(), false));
+        }
+        let key = inputs.path.to_string();
+        let (files, lookups) = memo::recording(|| renderer.render(inputs));
+        let lookups = lookups
+            .into_iter()
+            .map(|l| {
+                let yielded = l.evaluate(data);
+                (l, yielded)
+            })
+            .collect();
+        let entry = memo::MemoEntry {
+            key,
+            fingerprint,
+            lookups,
+            files: files?,
+        };
+        Ok((Arc::new(entry), true))
+    };
+    // When only bodies changed, the jobs are those of the last render, in
+    // the same order: each untouched one keeps its entry without even a
+    // fingerprint.
+    let last = memo.last();
+    let body_changes = body_changes.filter(|_| last.len() == jobs.len());
+    let results: Vec<(Arc<memo::MemoEntry>, bool)> = match &body_changes {
+        Some(changes) => {
+            let touched = renderer.touched_by(changes.pages, changes.sections);
+            jobs.par_iter()
+                .enumerate()
+                .map(|(i, job)| {
+                    let entry = &last[i];
+                    if !touched[i] && !entry.value_lookups_changed(data) {
+                        debug_assert_eq!(entry.key, renderer.key(job));
+                        return Ok((entry.clone(), false));
+                    }
+                    process(job)
                 })
-                .collect();
-            let entry = memo::MemoEntry {
-                fingerprint,
-                lookups,
-                files: files?,
-            };
-            Ok((key, entry, true))
-        })
-        .collect::<Result<_>>()?;
-    drop(tera);
+                .collect::<Result<_>>()?
+        }
+        None => jobs.par_iter().map(process).collect::<Result<_>>()?,
+    };
+
+    if let Some(changes) = body_changes {
+        let mut stats = RenderStats::default();
+        let mut files = changes.previous.files.clone();
+        for (entry, rendered) in &results {
+            if !*rendered {
+                stats.reused += 1;
+                continue;
+            }
+            stats.rendered += 1;
+            for file in &entry.files {
+                match files.binary_search_by(|f| f.path.cmp(&file.path)) {
+                    Ok(i) => files[i] = file.clone(),
+                    Err(i) => files.insert(i, file.clone()),
+                }
+            }
+        }
+        memo.update(&results);
+        let mut warnings = site.warnings.clone();
+        warnings.extend(data.i18n.warnings());
+        return Ok((RenderedSite { files, warnings }, stats));
+    }
 
     let mut stats = RenderStats::default();
     let mut files: Vec<OutputFile> = static_files.to_vec();
@@ -156,24 +302,28 @@ pub fn render(
     for alias in &site.aliases {
         files.push(redirect_file(&alias.path, &alias.target, &alias.lang));
     }
-    let mut entries = std::collections::HashMap::with_capacity(results.len());
-    for (key, entry, rendered) in results {
-        if rendered {
+    for (entry, rendered) in &results {
+        if *rendered {
             stats.rendered += 1;
         } else {
             stats.reused += 1;
         }
         files.extend(entry.files.iter().cloned());
-        entries.insert(key, entry);
     }
-    memo.replace(entries);
+    memo.update(&results);
 
     // One file per path, the last one added winning (rendered pages over
-    // static files of the same name).
-    files.reverse();
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.path.clone()));
+    // static files of the same name): a stable sort keeps files of the
+    // same path in the order they were added.
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut unique: Vec<OutputFile> = Vec::with_capacity(files.len());
+    for file in files {
+        match unique.last_mut() {
+            Some(last) if last.path == file.path => *last = file,
+            _ => unique.push(file),
+        }
+    }
+    let files = unique;
     let mut warnings = site.warnings.clone();
     warnings.extend(data.i18n.warnings());
     Ok((RenderedSite { files, warnings }, stats))
@@ -191,14 +341,14 @@ fn asset_files(site: &Site) -> Vec<OutputFile> {
                 .strip_prefix(bundle)
                 .unwrap_or(&asset.relative_path);
             files.push(OutputFile {
-                path: format!("{}{name}", page.path.trim_start_matches('/')),
+                path: format!("{}{name}", page.path.trim_start_matches('/')).into(),
                 contents: OutputContents::Copy(asset.path.clone()),
             });
         }
     }
     for asset in &site.assets {
         files.push(OutputFile {
-            path: asset.relative_path.clone(),
+            path: asset.relative_path.as_str().into(),
             contents: OutputContents::Copy(asset.path.clone()),
         });
     }
@@ -207,27 +357,40 @@ fn asset_files(site: &Site) -> Vec<OutputFile> {
 
 /// The template a page renders with: its own `template`, else the nearest
 /// section's `page_template`, else `page.html`.
-pub(crate) fn page_template(site: &Site, page: &Page) -> (String, Location) {
+pub(crate) fn page_template<'a>(site: &'a Site, page: &'a Page) -> (&'a str, Location) {
     if let Some((name, at)) = &page.meta.template {
-        return (name.clone(), at.clone());
+        return (name, at.clone());
     }
     let mut section = Some(page.section);
     while let Some(i) = section {
         if let Some((name, at)) = &site.sections[i].meta.page_template {
-            return (name.clone(), at.clone());
+            return (name, at.clone());
         }
         section = site.sections[i].parent;
     }
-    ("page.html".into(), Location::file(&page.source.path))
+    ("page.html", Location::file(&page.source.path))
 }
 
-pub(crate) fn section_template(section: &Section) -> (String, Location) {
-    match &section.meta.template {
-        Some((name, at)) => (name.clone(), at.clone()),
-        None if section.dir.is_empty() => {
-            ("index.html".into(), Location::file(&section.source.path))
+/// The name part of [`page_template`], without building a location.
+fn page_template_name<'a>(site: &'a Site, page: &'a Page) -> &'a str {
+    if let Some((name, _)) = &page.meta.template {
+        return name;
+    }
+    let mut section = Some(page.section);
+    while let Some(i) = section {
+        if let Some((name, _)) = &site.sections[i].meta.page_template {
+            return name;
         }
-        None => ("section.html".into(), Location::file(&section.source.path)),
+        section = site.sections[i].parent;
+    }
+    "page.html"
+}
+
+pub(crate) fn section_template(section: &Section) -> (&str, Location) {
+    match &section.meta.template {
+        Some((name, at)) => (name, at.clone()),
+        None if section.dir.is_empty() => ("index.html", Location::file(&section.source.path)),
+        None => ("section.html", Location::file(&section.source.path)),
     }
 }
 
@@ -235,8 +398,20 @@ pub(crate) fn section_template(section: &Section) -> (String, Location) {
 /// reported once, at the first place that asks for it.
 fn check_templates(site: &Site, templates: &TemplateSources) -> Result<()> {
     let mut wanted: Vec<(String, Location)> = Vec::new();
-    wanted.extend(site.pages.iter().map(|p| page_template(site, p)));
-    wanted.extend(site.sections.iter().map(section_template));
+    let mut seen = std::collections::HashSet::new();
+    for page in &site.pages {
+        let name = page_template_name(site, page);
+        if !templates.templates.contains_key(name) && seen.insert(name) {
+            let (name, at) = page_template(site, page);
+            wanted.push((name.to_string(), at));
+        }
+    }
+    wanted.extend(
+        site.sections
+            .iter()
+            .map(section_template)
+            .map(|(name, at)| (name.to_string(), at)),
+    );
     for taxonomy in &site.taxonomies {
         for (own, fallback) in [
             ("list.html", "taxonomy_list.html"),
@@ -276,7 +451,7 @@ pub(crate) fn redirect_file(from: &str, to: &str, lang: &str) -> OutputFile {
          <body>\n<p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n"
     );
     OutputFile {
-        path: index_file(from),
+        path: index_file(from).into(),
         contents: OutputContents::Bytes(html.into_bytes().into()),
     }
 }
@@ -290,4 +465,3 @@ pub(crate) fn index_file(url_path: &str) -> String {
         path.to_string()
     }
 }
-

@@ -50,21 +50,21 @@ impl Paginator<'_> {
         format!("{}page/{}/", self.base_path, index + 1)
     }
 
-    /// The `paginator` template value, and the revisions of the page
-    /// values in it.
-    pub fn value(&self, site: &Site, page_values: &[Versioned]) -> (Value, Vec<u64>) {
-        let count = self.count_pagers();
+    /// The items on this pager page.
+    pub fn page_items(&self) -> &[usize] {
         let start = (self.pager * self.paginate_by).min(self.items.len());
         let end = (start + self.paginate_by).min(self.items.len());
-        let pages: Vec<Value> = self.items[start..end]
+        &self.items[start..end]
+    }
+
+    /// The `paginator` template value.
+    pub fn value(&self, site: &Site, page_values: &[Versioned]) -> Value {
+        let count = self.count_pagers();
+        let pages: Vec<Value> = self
+            .page_items()
             .iter()
             .map(|&i| page_values[i].value.clone())
             .collect();
-        let mut revs: Vec<u64> = self.items[start..end]
-            .iter()
-            .map(|&i| page_values[i].rev)
-            .collect();
-        revs.extend([self.items.len() as u64, count as u64]);
         let link = |index: usize| Value::from(site.config.permalink(&self.path(index)));
         let mut map = tera::Map::new();
         map.insert("pages".into(), Value::from(pages));
@@ -90,7 +90,7 @@ impl Paginator<'_> {
                 Value::none()
             },
         );
-        (Value::from(map), revs)
+        Value::from(map)
     }
 }
 

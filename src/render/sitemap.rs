@@ -48,22 +48,24 @@ pub fn entries(site: &Site) -> Vec<Entry<'_>> {
             ..plain(&s.permalink)
         })
         .collect();
-    entries.extend(site.pages.iter().map(|p| Entry {
-        updated: p
-            .meta
-            .updated
-            .or(p.date)
-            .map(|d| d.datetime.format("%Y-%m-%d").to_string()),
-        alternates: versions(
-            p.translations
-                .iter()
-                .map(|&t| Alternate {
-                    lang: &site.pages[t].source.lang,
-                    permalink: &site.pages[t].permalink,
-                })
-                .collect(),
-        ),
-        ..plain(&p.permalink)
+    entries.extend(site.pages.iter().map(|p| {
+        Entry {
+            updated: p
+                .meta
+                .updated
+                .or(p.date)
+                .map(|d| d.datetime.format("%Y-%m-%d").to_string()),
+            alternates: versions(
+                p.translations
+                    .iter()
+                    .map(|&t| Alternate {
+                        lang: &site.pages[t].source.lang,
+                        permalink: &site.pages[t].permalink,
+                    })
+                    .collect(),
+            ),
+            ..plain(&p.permalink)
+        }
     }));
     for taxonomy in &site.taxonomies {
         entries.push(plain(&taxonomy.permalink));

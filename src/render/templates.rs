@@ -118,7 +118,7 @@ impl TemplateSources {
                         stack.extend(uses.get(next).into_iter().flatten());
                     }
                 }
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                let mut hasher = super::context::fingerprint_hasher();
                 for used in seen {
                     (used, &self.templates[used].1).hash(&mut hasher);
                 }
