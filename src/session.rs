@@ -275,20 +275,20 @@ impl Session {
         };
         let mut pages = Vec::new();
         for (i, page) in data.site.pages.iter_mut().enumerate() {
-            if changed.contains(page.source.relative_path.as_str()) {
-                if let Some(body) = body_of(&page.source.relative_path) {
-                    page.source.body = body;
-                    pages.push(i);
-                }
+            if changed.contains(page.source.relative_path.as_str())
+                && let Some(body) = body_of(&page.source.relative_path)
+            {
+                page.source.body = body;
+                pages.push(i);
             }
         }
         let mut sections = Vec::new();
         for (i, section) in data.site.sections.iter_mut().enumerate() {
-            if changed.contains(section.source.relative_path.as_str()) {
-                if let Some(body) = body_of(&section.source.relative_path) {
-                    section.source.body = body;
-                    sections.push(i);
-                }
+            if changed.contains(section.source.relative_path.as_str())
+                && let Some(body) = body_of(&section.source.relative_path)
+            {
+                section.source.body = body;
+                sections.push(i);
             }
         }
         self.model_stale = true;

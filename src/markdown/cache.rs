@@ -127,10 +127,8 @@ pub fn render_bodies(
     let site_ref = &*site;
     let cache_ref = &*cache;
     let render = |body: Body| -> Result<(Arc<Markdown>, Option<CachedBody>)> {
-        if use_cache {
-            if let Some(markdown) = cache_ref.lookup(site_ref, body.0, body.1, body.2) {
-                return Ok((markdown, None));
-            }
+        if use_cache && let Some(markdown) = cache_ref.lookup(site_ref, body.0, body.1, body.2) {
+            return Ok((markdown, None));
         }
         let entry = render_body(site_ref, body)?;
         Ok((entry.markdown.clone(), Some(entry)))

@@ -187,10 +187,10 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr) + Send) ->
         "Serving {} at {url}/ — watching content/, static/, templates/, themes/, i18n/ and config.toml. Press Ctrl+C to stop.",
         options.root.display()
     );
-    if options.open_browser {
-        if let Err(e) = open::that_detached(format!("{url}/")) {
-            eprintln!("warning: could not open a browser: {e}");
-        }
+    if options.open_browser
+        && let Err(e) = open::that_detached(format!("{url}/"))
+    {
+        eprintln!("warning: could not open a browser: {e}");
     }
     on_ready(address);
     axum::serve(listener, app)
@@ -240,10 +240,10 @@ async fn forward_events(mut socket: WebSocket, shared: Arc<Shared>) {
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    if let Some(error) = pending {
-        if socket.send(Message::Text(error.into())).await.is_err() {
-            return;
-        }
+    if let Some(error) = pending
+        && socket.send(Message::Text(error.into())).await.is_err()
+    {
+        return;
     }
     loop {
         tokio::select! {

@@ -52,10 +52,10 @@ pub fn spawn(session: Session, shared: Arc<Shared>) -> Result<()> {
         .map_err(|e| Error::Serve(format!("cannot watch {}: {e}", root.display())))?;
     for name in WATCHED {
         let dir = root.join(name);
-        if dir.is_dir() {
-            if let Err(e) = debouncer.watch(&dir, RecursiveMode::Recursive) {
-                eprintln!("warning: cannot watch {}: {e}", dir.display());
-            }
+        if dir.is_dir()
+            && let Err(e) = debouncer.watch(&dir, RecursiveMode::Recursive)
+        {
+            eprintln!("warning: cannot watch {}: {e}", dir.display());
         }
     }
     std::thread::Builder::new()

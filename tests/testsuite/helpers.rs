@@ -122,6 +122,27 @@ impl SiteTest {
         SiteTest { _temp: temp, root }
     }
 
+    /// The repository's sample site (config.toml, content/, themes/)
+    /// copied into a new temporary folder.
+    pub fn sample() -> SiteTest {
+        let temp = tempfile::Builder::new()
+            .prefix("gazette-test-")
+            .tempdir()
+            .expect("create temp dir");
+        let root = temp.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        fs::copy(repo_root().join("config.toml"), root.join("config.toml")).unwrap();
+        for dir in ["content", "themes"] {
+            copy_dir(&repo_root().join(dir), &root.join(dir));
+        }
+        SiteTest { _temp: temp, root }
+    }
+
+    /// Renames a file or folder of the site.
+    pub fn rename(&self, from: &str, to: &str) {
+        fs::rename(self.path(from), self.path(to)).unwrap();
+    }
+
     /// The site folder (the `--root`).
     pub fn root(&self) -> &Path {
         &self.root

@@ -11,6 +11,7 @@ mod chinese_text;
 mod drafts;
 mod errors;
 mod highlighting;
+mod incremental;
 mod markdown;
 mod output;
 mod sample_site;

@@ -1,0 +1,303 @@
+//! Incremental rebuilds (what `gazette serve` runs after each save) give
+//! exactly the bytes of a full build of the same files, whatever changed,
+//! and render only what the change can affect.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use gazette::BuildOptions;
+use gazette::render::{OutputContents, RenderedSite};
+use gazette::session::{Rebuild, RebuildKind, Session};
+
+use crate::helpers::SiteTest;
+
+const BASE_URL: &str = "http://127.0.0.1:1111";
+const ARTICLE: &str = "content/news/2023-12-07-fuling-conference.md";
+const ARTICLE_EN: &str = "content/news/2023-12-07-fuling-conference.en.md";
+
+fn options(site: &SiteTest) -> BuildOptions {
+    let mut options = BuildOptions::new(site.root());
+    options.base_url = Some(BASE_URL.into());
+    options
+}
+
+/// Output path → bytes (copied files read from their source).
+fn contents(site: &RenderedSite) -> BTreeMap<String, Vec<u8>> {
+    site.files
+        .iter()
+        .map(|f| {
+            let bytes = match &f.contents {
+                OutputContents::Bytes(b) => b.to_vec(),
+                OutputContents::Copy(p) => std::fs::read(p).unwrap(),
+            };
+            (f.path.to_string(), bytes)
+        })
+        .collect()
+}
+
+/// A session on the sample site, after its first build.
+fn session(site: &SiteTest) -> Session {
+    let mut session = Session::new(options(site));
+    session.build_all().expect("the sample site builds");
+    session
+}
+
+/// Rebuilds after `changed` (site-relative paths), then checks the result
+/// against a from-scratch build of the same files.
+#[track_caller]
+fn rebuild_matches_full_build(session: &mut Session, site: &SiteTest, changed: &[&str]) -> Rebuild {
+    let paths: Vec<PathBuf> = changed.iter().map(|p| site.path(p)).collect();
+    let rebuild = session
+        .rebuild(&paths)
+        .expect("the rebuild succeeds")
+        .expect("the change is a change of the site");
+    let full = Session::new(options(site)).build_all().expect("full build");
+    let (incremental, full) = (contents(&rebuild.site), contents(&full.site));
+    let incremental_paths: Vec<&String> = incremental.keys().collect();
+    let full_paths: Vec<&String> = full.keys().collect();
+    assert_eq!(incremental_paths, full_paths, "same output files");
+    for (path, bytes) in &full {
+        assert!(
+            incremental[path] == *bytes,
+            "{path} differs from a full build after {changed:?}:\n--- incremental\n{}\n--- full\n{}",
+            String::from_utf8_lossy(&incremental[path]),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    rebuild
+}
+
+fn page<'a>(rebuild: &'a Rebuild, path: &str) -> &'a str {
+    let file = rebuild
+        .site
+        .files
+        .iter()
+        .find(|f| &*f.path == path)
+        .unwrap_or_else(|| panic!("no output {path}"));
+    match &file.contents {
+        OutputContents::Bytes(b) => std::str::from_utf8(b).unwrap(),
+        OutputContents::Copy(_) => panic!("{path} is a copied file"),
+    }
+}
+
+#[test]
+fn body_edit_rerenders_only_the_pages_that_show_it() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    site.edit(ARTICLE, "会议回顾了", "会议首先回顾了");
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
+    assert_eq!(rebuild.kind, RebuildKind::Bodies);
+    assert_eq!(rebuild.bodies, 1);
+    assert!(page(&rebuild, "news/fuling-conference/index.html").contains("会议首先回顾了"));
+    // The article, the zh news list, the zh home (which lists news), its
+    // tag pages, the zh tag list and the zh feed: not the English side.
+    assert!(
+        rebuild.stats.rendered <= 8 && rebuild.stats.reused >= 25,
+        "{:?}",
+        rebuild.stats
+    );
+    assert!(
+        rebuild
+            .changed_outputs
+            .iter()
+            .all(|p| !p.starts_with("en/"))
+    );
+}
+
+#[test]
+fn title_edit_reaches_lists_and_the_translations_language_switcher() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    site.edit(
+        ARTICLE,
+        "title = \"全市产改现场会在涪陵举行 部署深化改革重点任务\"",
+        "title = \"涪陵现场会：新标题\"",
+    );
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
+    assert_eq!(rebuild.kind, RebuildKind::Reassembled);
+    assert!(page(&rebuild, "en/news/fuling-conference/index.html").contains("涪陵现场会：新标题"));
+    assert!(page(&rebuild, "news/index.html").contains("涪陵现场会：新标题"));
+}
+
+#[test]
+fn added_deleted_and_renamed_pages_appear_and_vanish_everywhere() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+
+    let new = "content/news/2023-12-09-new-article.md";
+    site.write(
+        new,
+        "+++\ntitle = \"新增文章\"\ndate = 2023-12-09\ntags = [\"新标签\"]\n+++\n\n正文。\n",
+    );
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[new]);
+    assert!(page(&rebuild, "news/index.html").contains("新增文章"));
+    assert!(
+        rebuild
+            .changed_outputs
+            .iter()
+            .any(|p| p == "tags/新标签/index.html")
+    );
+
+    site.rename(new, "content/news/2023-12-09-renamed.md");
+    let rebuild = rebuild_matches_full_build(
+        &mut session,
+        &site,
+        &[new, "content/news/2023-12-09-renamed.md"],
+    );
+    assert!(
+        rebuild
+            .changed_outputs
+            .iter()
+            .any(|p| p == "news/new-article/index.html")
+    );
+    assert!(page(&rebuild, "news/index.html").contains("/news/renamed/"));
+
+    site.remove("content/news/2023-12-09-renamed.md");
+    let rebuild =
+        rebuild_matches_full_build(&mut session, &site, &["content/news/2023-12-09-renamed.md"]);
+    assert!(!page(&rebuild, "news/index.html").contains("新增文章"));
+    assert!(!rebuild.site.files.iter().any(|f| f.path.contains("新标签")));
+}
+
+#[test]
+fn folders_moved_in_and_out_bring_and_take_their_bundle_pages_and_assets() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let outside = site.root().parent().unwrap().join("new-worker");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("index.md"),
+        "+++\ntitle = \"新工匠\"\n+++\n\n![像](photo.svg)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("photo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let folder = "content/workers/new-worker";
+    std::fs::rename(&outside, site.path(folder)).unwrap();
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[folder]);
+    assert!(
+        rebuild
+            .changed_outputs
+            .iter()
+            .any(|p| p == "workers/new-worker/photo.svg")
+    );
+    assert!(page(&rebuild, "workers/index.html").contains("新工匠"));
+
+    std::fs::rename(site.path(folder), &outside).unwrap();
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[folder]);
+    assert!(
+        !rebuild
+            .site
+            .files
+            .iter()
+            .any(|f| f.path.contains("new-worker"))
+    );
+    assert!(!page(&rebuild, "workers/index.html").contains("新工匠"));
+}
+
+#[test]
+fn template_static_i18n_and_config_edits_match_full_builds() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+
+    let footer = "themes/default/templates/partials/footer.html";
+    let text = site.read_source(footer);
+    site.write(footer, &format!("{text}<!-- footer edited -->\n"));
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[footer]);
+    assert_eq!(rebuild.kind, RebuildKind::Unchanged);
+    // Every page includes the footer (through base.html); feeds do not.
+    assert!(page(&rebuild, "en/about/index.html").contains("footer edited"));
+    assert!(!rebuild.changed_outputs.iter().any(|p| p == "atom.xml"));
+
+    let css = "themes/default/static/style.css";
+    let text = site.read_source(css);
+    site.write(css, &format!("{text}\nbody {{ outline: 0; }}\n"));
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[css]);
+    assert_eq!(rebuild.changed_outputs, vec!["style.css".to_string()]);
+
+    let i18n = "themes/default/i18n/en.toml";
+    site.edit(i18n, "=", "= ");
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[i18n]);
+    assert_eq!(rebuild.kind, RebuildKind::Full);
+
+    site.edit("config.toml", "title = \"", "title = \"★");
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &["config.toml"]);
+    assert_eq!(rebuild.kind, RebuildKind::Full);
+    assert!(page(&rebuild, "index.html").contains('★'));
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site_and_the_fix_catches_up() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let good = contents(session.output().unwrap());
+
+    site.edit(ARTICLE, "date = 2023-12-07", "date = 2023-13-45");
+    let error = session
+        .rebuild(&[site.path(ARTICLE)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("2023-12-07-fuling-conference.md:4:"),
+        "{error}"
+    );
+    assert_eq!(
+        contents(session.output().unwrap()),
+        good,
+        "last good site kept"
+    );
+
+    // Other saves while it is broken are not lost.
+    site.edit(ARTICLE_EN, "Chongqing convened", "Chongqing held");
+    assert!(session.rebuild(&[site.path(ARTICLE_EN)]).is_err());
+
+    site.edit(ARTICLE, "date = 2023-13-45", "date = 2023-12-07");
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
+    assert!(page(&rebuild, "en/news/fuling-conference/index.html").contains("Chongqing held"));
+
+    let page_template = "themes/default/templates/page.html";
+    let text = site.read_source(page_template);
+    site.write(page_template, &format!("{text}{{{{ nope( }}\n"));
+    let error = session
+        .rebuild(&[site.path(page_template)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("page.html:"), "{error}");
+    site.write(page_template, &text);
+    rebuild_matches_full_build(&mut session, &site, &[page_template]);
+}
+
+#[test]
+fn editor_temp_files_and_unchanged_saves_cause_no_rebuild() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    for temp in [
+        "content/news/.2023-12-07-fuling-conference.md.swp",
+        "content/news/2023-12-07-fuling-conference.md~",
+        "content/news/4913",
+        "content/news/2023-12-07-fuling-conference.md___jb_tmp___",
+        "themes/default/templates/.page.html.swx",
+    ] {
+        site.write(temp, "half-written");
+        let result = session.rebuild(&[site.path(temp)]).unwrap();
+        assert!(result.is_none(), "{temp} caused a rebuild");
+    }
+    // Saving a file without changing it is not a change either.
+    let text = site.read_source(ARTICLE);
+    site.write(ARTICLE, &text);
+    assert!(session.rebuild(&[site.path(ARTICLE)]).unwrap().is_none());
+}
+
+#[test]
+fn section_body_edit_takes_the_fast_path() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let index = "content/news/_index.en.md";
+    let text = site.read_source(index);
+    site.write(index, &format!("{text}\nOne more line about the news.\n"));
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &[index]);
+    assert_eq!(rebuild.kind, RebuildKind::Bodies);
+}
