@@ -15,4 +15,6 @@ mod incremental;
 mod markdown;
 mod output;
 mod sample_site;
+mod serve;
+mod served;
 mod urls;
