@@ -303,3 +303,64 @@ fn paginated_variant_passes_browser_and_nu_checks() {
     check_html(&out);
     check_site(&site, None);
 }
+
+/// Starts `gazette serve` on a free port for the site in `root`; returns
+/// the process and its URL.
+fn start_serve(root: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(GAZETTE)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start gazette serve");
+    let stdout = child.stdout.take().unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("gazette serve: {line}");
+            let _ = sender.send(line);
+        }
+    });
+    loop {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("gazette serve starts");
+        if let Some(rest) = line.strip_prefix("Serving ") {
+            let url: Vec<&str> = rest.split(" at ").nth(1).unwrap().split('/').take(3).collect();
+            return (child, url.join("/"));
+        }
+    }
+}
+
+#[test]
+fn live_reload_in_chromium() {
+    if !tools_present("live_reload_in_chromium", true, false) {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    for entry in ["config.toml", "content", "themes"] {
+        copy_tree(&Path::new(REPO).join(entry), &site.join(entry));
+    }
+    let (mut server, url) = start_serve(&site);
+    let result = Command::new("node")
+        .current_dir(REPO)
+        .arg("tests/browser/live-reload.mjs")
+        .args(["--url", &url])
+        .arg("--site")
+        .arg(&site)
+        .env("CHROMIUM_PATH", chromium_path())
+        .output()
+        .expect("run node");
+    let _ = server.kill();
+    let _ = server.wait();
+    let text = output_text(&result);
+    assert!(
+        result.status.success(),
+        "tests/browser/live-reload.mjs failed ({}):\n{text}",
+        result.status
+    );
+    println!("{text}");
+}
