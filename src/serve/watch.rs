@@ -199,19 +199,27 @@ fn is_temporary(path: &Path) -> bool {
         .is_some_and(|n| is_editor_artifact(&n.to_string_lossy()))
 }
 
+/// `2 changed: /news/a/, /atom.xml (7 rendered, 12013 reused) in 5 ms`.
 fn summary(rebuild: &Rebuild) -> String {
+    const SHOWN: usize = 3;
+    let changed = &rebuild.changed_outputs;
+    let mut names: Vec<String> = changed
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("/{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    if changed.len() > SHOWN {
+        names.push(format!("… {} more", changed.len() - SHOWN));
+    }
+    let what = if changed.is_empty() {
+        "no output changed".to_string()
+    } else {
+        format!("{} changed: {}", changed.len(), names.join(", "))
+    };
     format!(
-        "{} output{} changed ({} rendered, {} reused, {} Markdown bod{}) in {} ms",
-        rebuild.changed_outputs.len(),
-        if rebuild.changed_outputs.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "{what} ({} rendered, {} reused) in {} ms",
         rebuild.stats.rendered,
         rebuild.stats.reused,
-        rebuild.bodies,
-        if rebuild.bodies == 1 { "y" } else { "ies" },
         rebuild.elapsed.as_millis()
     )
 }

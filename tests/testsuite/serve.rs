@@ -322,3 +322,19 @@ fn a_port_in_use_moves_to_the_next_free_one_and_says_so() {
         "{lines}"
     );
 }
+
+#[test]
+fn a_site_broken_at_start_is_served_as_soon_as_a_save_fixes_it() {
+    let site = SiteTest::sample();
+    site.edit(ARTICLE, "date = 2023-12-07", "date = 2023-12-99");
+    let mut served = Served::start(&site, &[]);
+    let waiting = served.get("/");
+    assert_eq!(waiting.status, 503);
+    assert!(waiting.text().contains(LIVE_RELOAD_TAG), "the waiting page reloads by itself");
+    let error = served.next_message();
+    assert_eq!(error["type"], "error", "{error}");
+
+    site.edit(ARTICLE, "date = 2023-12-99", "date = 2023-12-07");
+    assert!(is_update(&served.next_message()));
+    served.assert_serves_what_build_makes(&site);
+}
