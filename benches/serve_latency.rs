@@ -46,12 +46,18 @@ fn main() {
     let site = work.join("gazette");
     generate(repo, &site, pages, false);
 
-    println!("site: {} articles per language in {}", pages, site.display());
+    println!(
+        "site: {} articles per language in {}",
+        pages,
+        site.display()
+    );
     let (server, url, lines) = start_gazette(&site);
     let socket_url = format!("{}/__gazette/livereload", url.replace("http://", "ws://"));
     let (mut socket, _) = tungstenite::connect(socket_url).expect("connect live reload");
     if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
     }
 
     let mut served = Vec::new();
@@ -98,7 +104,10 @@ fn main() {
         let hugo_site = work.join("hugo");
         generate(repo, &hugo_site, pages, true);
         match hugo_latency(&hugo_site, pages) {
-            Some(mut times) => report(&format!("hugo server: (a) save → new HTML served"), &mut times),
+            Some(mut times) => report(
+                &format!("hugo server: (a) save → new HTML served"),
+                &mut times,
+            ),
             None => println!("hugo server: did not start; skipped"),
         }
     }
@@ -140,7 +149,13 @@ fn start_gazette(site: &Path) -> (Server, String, std::sync::mpsc::Receiver<Stri
             .expect("gazette serve starts");
         println!("{line}");
         if let Some(rest) = line.strip_prefix("Serving ") {
-            let url: Vec<&str> = rest.split(" at ").nth(1).unwrap().split('/').take(3).collect();
+            let url: Vec<&str> = rest
+                .split(" at ")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .take(3)
+                .collect();
             return (server, url.join("/"), lines);
         }
     }
@@ -149,8 +164,16 @@ fn start_gazette(site: &Path) -> (Server, String, std::sync::mpsc::Receiver<Stri
 /// Polls `url` until its body contains `marker`; returns when it did.
 fn poll_until(url: String, marker: String) -> std::thread::JoinHandle<((), Instant)> {
     std::thread::spawn(move || {
-        let address = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
-        let path = format!("/{}", url.trim_start_matches("http://").split_once('/').unwrap().1);
+        let address = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let path = format!(
+            "/{}",
+            url.trim_start_matches("http://").split_once('/').unwrap().1
+        );
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(body) = get(&address, &path) {
@@ -209,7 +232,14 @@ fn hugo_latency(site: &Path, pages: usize) -> Option<Vec<Duration>> {
         .ok()?
         .port();
     let child = Command::new("hugo")
-        .args(["server", "--port", &port.to_string(), "--bind", "127.0.0.1", "-s"])
+        .args([
+            "server",
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "-s",
+        ])
         .arg(site)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -231,7 +261,10 @@ fn hugo_latency(site: &Path, pages: usize) -> Option<Vec<Duration>> {
         let file = site.join(format!("content/news/article-{n}.md"));
         let marker = format!("hugo-edit-{edit}-{}", std::process::id());
         let text = std::fs::read_to_string(&file).ok()?;
-        let poller = poll_until(format!("http://{address}/news/article-{n}/"), marker.clone());
+        let poller = poll_until(
+            format!("http://{address}/news/article-{n}/"),
+            marker.clone(),
+        );
         std::thread::sleep(Duration::from_millis(30));
         let saved = Instant::now();
         std::fs::write(&file, format!("{text}\n\n{marker}\n")).ok()?;

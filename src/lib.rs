@@ -103,12 +103,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let mut session = session::Session::new(options.clone());
     let rebuild = session.build_all()?;
-    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-        eprintln!(
-            "timing: load, parse and render done at {} ms",
-            started.elapsed().as_millis()
-        );
-    }
     let site = session.site().expect("a successful build has a site");
     let pages_per_language = site
         .config
@@ -127,6 +121,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let sections = site.sections.len();
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
     let write = output::write_output(&options.output_dir, &rebuild.site.files)?;
+    session::lap(started, "write");
     Ok(BuildReport {
         pages_per_language,
         sections,

@@ -153,6 +153,7 @@ impl Session {
         self.sources = None;
         self.memo = RenderMemo::default();
         self.load_everything()?;
+        lap(started, "load");
         self.finish(RebuildKind::Full, None, started)
     }
 
@@ -341,6 +342,7 @@ impl Session {
                     None => SiteValues::build(&site),
                 };
                 let data = RenderData::new(site, values, sources.site.i18n.clone());
+                lap(started, "parse");
                 (Arc::new(data), bodies)
             }
         };
@@ -364,6 +366,7 @@ impl Session {
             &mut self.memo,
             body_changes,
         )?;
+        lap(started, "render");
         let output = Arc::new(output);
         let changed_outputs = match &self.built {
             Some(previous) => changed_paths(&previous.output, &output, &self.changed_files),
@@ -548,6 +551,16 @@ fn update_content(root: &Path, sources: &mut Sources, relative: &Path) -> Result
     } else {
         ContentChange::None
     })
+}
+
+/// With `GAZETTE_TIMINGS` set, prints when a stage ended.
+pub(crate) fn lap(started: Instant, stage: &str) {
+    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {stage} done at {} ms",
+            started.elapsed().as_millis()
+        );
+    }
 }
 
 /// Parses every file whose parse is out of date; reports all errors.

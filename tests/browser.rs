@@ -318,7 +318,10 @@ fn start_serve(root: &Path) -> (std::process::Child, String) {
     let stdout = child.stdout.take().unwrap();
     let (sender, lines) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             println!("gazette serve: {line}");
             let _ = sender.send(line);
         }
@@ -328,7 +331,13 @@ fn start_serve(root: &Path) -> (std::process::Child, String) {
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("gazette serve starts");
         if let Some(rest) = line.strip_prefix("Serving ") {
-            let url: Vec<&str> = rest.split(" at ").nth(1).unwrap().split('/').take(3).collect();
+            let url: Vec<&str> = rest
+                .split(" at ")
+                .nth(1)
+                .unwrap()
+                .split('/')
+                .take(3)
+                .collect();
             return (child, url.join("/"));
         }
     }

@@ -330,7 +330,10 @@ fn a_site_broken_at_start_is_served_as_soon_as_a_save_fixes_it() {
     let mut served = Served::start(&site, &[]);
     let waiting = served.get("/");
     assert_eq!(waiting.status, 503);
-    assert!(waiting.text().contains(LIVE_RELOAD_TAG), "the waiting page reloads by itself");
+    assert!(
+        waiting.text().contains(LIVE_RELOAD_TAG),
+        "the waiting page reloads by itself"
+    );
     let error = served.next_message();
     assert_eq!(error["type"], "error", "{error}");
 
