@@ -104,10 +104,7 @@ fn main() {
         let hugo_site = work.join("hugo");
         generate(repo, &hugo_site, pages, true);
         match hugo_latency(&hugo_site, pages) {
-            Some(mut times) => report(
-                &format!("hugo server: (a) save → new HTML served"),
-                &mut times,
-            ),
+            Some(mut times) => report("hugo server: (a) save → new HTML served", &mut times),
             None => println!("hugo server: did not start; skipped"),
         }
     }
@@ -176,10 +173,8 @@ fn poll_until(url: String, marker: String) -> std::thread::JoinHandle<((), Insta
         );
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Some(body) = get(&address, &path) {
-                if body.contains(&marker) {
-                    return ((), Instant::now());
-                }
+            if get(&address, &path).is_some_and(|body| body.contains(&marker)) {
+                return ((), Instant::now());
             }
             assert!(Instant::now() < deadline, "{url} never showed {marker}");
             std::thread::sleep(Duration::from_micros(500));

@@ -304,9 +304,19 @@ fn paginated_variant_passes_browser_and_nu_checks() {
     check_site(&site, None);
 }
 
+/// A child process killed (and reaped) when dropped.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts `gazette serve` on a free port for the site in `root`; returns
 /// the process and its URL.
-fn start_serve(root: &Path) -> (std::process::Child, String) {
+fn start_serve(root: &Path) -> (Server, String) {
     use std::io::BufRead;
     let mut child = Command::new(GAZETTE)
         .args(["serve", "--port", "0", "--root"])
@@ -316,6 +326,7 @@ fn start_serve(root: &Path) -> (std::process::Child, String) {
         .spawn()
         .expect("start gazette serve");
     let stdout = child.stdout.take().unwrap();
+    let child = Server(child);
     let (sender, lines) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout)
@@ -353,7 +364,7 @@ fn live_reload_in_chromium() {
     for entry in ["config.toml", "content", "themes"] {
         copy_tree(&Path::new(REPO).join(entry), &site.join(entry));
     }
-    let (mut server, url) = start_serve(&site);
+    let (server, url) = start_serve(&site);
     let result = Command::new("node")
         .current_dir(REPO)
         .arg("tests/browser/live-reload.mjs")
@@ -363,8 +374,7 @@ fn live_reload_in_chromium() {
         .env("CHROMIUM_PATH", chromium_path())
         .output()
         .expect("run node");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let text = output_text(&result);
     assert!(
         result.status.success(),
