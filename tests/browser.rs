@@ -305,8 +305,10 @@ fn paginated_variant_passes_browser_and_nu_checks() {
 }
 
 /// A child process killed (and reaped) when dropped.
+#[cfg(feature = "serve")]
 struct Server(std::process::Child);
 
+#[cfg(feature = "serve")]
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -316,6 +318,7 @@ impl Drop for Server {
 
 /// Starts `gazette serve` on a free port for the site in `root`; returns
 /// the process and its URL.
+#[cfg(feature = "serve")]
 fn start_serve(root: &Path) -> (Server, String) {
     use std::io::BufRead;
     let mut child = Command::new(GAZETTE)
@@ -354,6 +357,7 @@ fn start_serve(root: &Path) -> (Server, String) {
     }
 }
 
+#[cfg(feature = "serve")]
 #[test]
 fn live_reload_in_chromium() {
     if !tools_present("live_reload_in_chromium", true, false) {

@@ -15,6 +15,8 @@ mod incremental;
 mod markdown;
 mod output;
 mod sample_site;
+#[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "serve")]
 mod served;
 mod urls;
