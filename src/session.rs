@@ -417,15 +417,25 @@ impl Session {
             "i18n" => Some(Input::Global),
             "templates" => Some(Input::Templates),
             "static" => Some(Input::Static),
-            "content" => Some(Input::Content(
-                relative.strip_prefix("content").ok()?.to_path_buf(),
-            )),
+            "content" => {
+                let inside = relative.strip_prefix("content").ok()?;
+                // The whole folder created, removed or replaced: read it all.
+                if inside.as_os_str().is_empty() {
+                    Some(Input::Global)
+                } else {
+                    Some(Input::Content(inside.to_path_buf()))
+                }
+            }
             "themes" => {
                 let name = parts.next()?;
                 if theme.is_some_and(|t| t != name) {
                     return None;
                 }
-                match parts.next()?.as_ref() {
+                let Some(part) = parts.next() else {
+                    // The theme folder itself: reload everything.
+                    return Some(Input::Global);
+                };
+                match part.as_ref() {
                     "templates" => Some(Input::Templates),
                     "static" => Some(Input::Static),
                     "i18n" => Some(Input::Global),

@@ -301,3 +301,20 @@ fn section_body_edit_takes_the_fast_path() {
     let rebuild = rebuild_matches_full_build(&mut session, &site, &[index]);
     assert_eq!(rebuild.kind, RebuildKind::Bodies);
 }
+
+#[test]
+fn the_whole_content_folder_replaced_is_read_again() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let away = site.root().parent().unwrap().join("content-away");
+    std::fs::rename(site.path("content"), &away).unwrap();
+    std::fs::write(
+        away.join("news/2023-12-10-branch.md"),
+        "+++\ntitle = \"另一分支的文章\"\n+++\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::rename(&away, site.path("content")).unwrap();
+    let rebuild = rebuild_matches_full_build(&mut session, &site, &["content"]);
+    assert_eq!(rebuild.kind, RebuildKind::Full);
+    assert!(page(&rebuild, "news/index.html").contains("另一分支的文章"));
+}
