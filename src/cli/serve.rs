@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    /// Build links with this base URL instead of the server's own address,
+    /// e.g. http://192.168.1.20:1111 to preview on a phone (with
+    /// --interface 0.0.0.0).
+    #[arg(long)]
+    base_url: Option<String>,
     /// Include drafts and pages dated in the future.
     #[arg(long)]
     drafts: bool,
@@ -38,6 +43,7 @@ impl ServeArgs {
             find_free_port: true,
             include_drafts: self.drafts,
             open_browser: self.open,
+            base_url: self.base_url,
         };
         serve(options, |_| {})?;
         Ok(())

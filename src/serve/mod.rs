@@ -43,6 +43,9 @@ pub struct ServeOptions {
     pub include_drafts: bool,
     /// Open the site in the default browser once it is served.
     pub open_browser: bool,
+    /// The `base_url` pages are built with, when not the server's own
+    /// address (for other devices: `http://192.168.1.20:1111`).
+    pub base_url: Option<String>,
 }
 
 /// What the HTTP handlers and the watcher share.
@@ -142,7 +145,7 @@ async fn run(options: ServeOptions, on_ready: impl FnOnce(SocketAddr) + Send) ->
     let url = format!("http://{host}:{}", address.port());
 
     let mut build = BuildOptions::new(&options.root);
-    build.base_url = Some(url.clone());
+    build.base_url = Some(options.base_url.clone().unwrap_or_else(|| url.clone()));
     build.include_drafts = options.include_drafts;
     let mut session = Session::new(build);
     let (events, _) = broadcast::channel(64);

@@ -341,3 +341,27 @@ fn a_site_broken_at_start_is_served_as_soon_as_a_save_fixes_it() {
     assert!(is_update(&served.next_message()));
     served.assert_serves_what_build_makes(&site);
 }
+
+#[test]
+fn base_url_is_the_servers_address_unless_given() {
+    let site = SiteTest::sample();
+    let served = Served::start(&site, &[]);
+    let home = served.get("/").text();
+    assert!(
+        home.contains(&format!("href=\"{}/news/\"", served.url)),
+        "links point at the preview"
+    );
+    assert!(
+        !home.contains("https://example.org"),
+        "no production URL in the preview"
+    );
+    drop(served);
+
+    let served = Served::start(&site, &["--base-url", "http://192.168.1.20:1111"]);
+    assert!(
+        served
+            .get("/")
+            .text()
+            .contains("href=\"http://192.168.1.20:1111/news/\"")
+    );
+}
