@@ -349,13 +349,23 @@ impl Session {
             }),
             _ => None,
         };
-        let (output, stats) = render(
+        let rendered = render(
             &data,
             compiled,
             &sources.site.static_files,
             &mut self.memo,
             body_changes,
-        )?;
+        );
+        let (output, stats) = match rendered {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                // The model may hold changes the memo never rendered (a body
+                // whose page failed): the next rebuild must not trust that
+                // only its own files changed.
+                self.model_stale = true;
+                return Err(e);
+            }
+        };
         lap(started, "render");
         let output = Arc::new(output);
         let changed_outputs = match &self.built {

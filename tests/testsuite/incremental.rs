@@ -318,3 +318,33 @@ fn the_whole_content_folder_replaced_is_read_again() {
     assert_eq!(rebuild.kind, RebuildKind::Full);
     assert!(page(&rebuild, "news/index.html").contains("另一分支的文章"));
 }
+
+#[test]
+fn a_page_that_fails_to_render_keeps_failing_until_its_own_fix() {
+    let site = SiteTest::sample();
+    let template = "themes/default/templates/page.html";
+    site.edit(
+        template,
+        "{% block content %}",
+        "{% block content %}{% if \"BOOM\" in page.content %}{{ throw(message=\"the body says BOOM\") }}{% endif %}",
+    );
+    let mut session = session(&site);
+    site.edit(ARTICLE, "会议回顾了", "BOOM 会议回顾了");
+    let Err(error) = session.rebuild(&[site.path(ARTICLE)]) else {
+        panic!("the page with BOOM should fail");
+    };
+    assert!(error.to_string().contains("BOOM"), "{error}");
+
+    // Another article's save must not hide that the first still fails,
+    // as a full build would.
+    let other = "content/news/2023-12-08-enterprise-visit.md";
+    let text = site.read_source(other);
+    site.write(other, &format!("{text}\n又一段。\n"));
+    let Err(error) = session.rebuild(&[site.path(other)]) else {
+        panic!("a full build would still fail on the BOOM page");
+    };
+    assert!(error.to_string().contains("BOOM"), "{error}");
+
+    site.edit(ARTICLE, "BOOM 会议回顾了", "会议回顾了");
+    rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
+}
