@@ -32,12 +32,22 @@ pub use memo::RenderMemo;
 use templates::TemplateSources;
 
 /// What a file of the output holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum OutputContents {
     /// Rendered bytes, shared between renders that reuse them.
     Bytes(Arc<[u8]>),
     /// A source file copied as is (static files, images).
     Copy(PathBuf),
+}
+
+impl std::fmt::Debug for OutputContents {
+    /// The size, not the bytes: a site's worth of bytes helps no one.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputContents::Bytes(bytes) => write!(f, "Bytes(<{} bytes>)", bytes.len()),
+            OutputContents::Copy(path) => f.debug_tuple("Copy").field(path).finish(),
+        }
+    }
 }
 
 /// One file of the built site.
