@@ -348,3 +348,100 @@ fn a_page_that_fails_to_render_keeps_failing_until_its_own_fix() {
     site.edit(ARTICLE, "BOOM 会议回顾了", "会议回顾了");
     rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
 }
+
+/// A small deterministic random sequence (xorshift), so a failure
+/// replays exactly.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % sides as u64) as usize
+    }
+}
+
+#[test]
+fn random_sequences_of_edits_always_match_full_builds() {
+    // Other seeds were tried too (1, 777, 12345, 42424242, 987654321).
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let mut dice = Dice(0x6761_7a65_7474_6521);
+    let articles = [
+        "content/news/2023-12-07-fuling-conference.md",
+        "content/news/2023-12-07-fuling-conference.en.md",
+        "content/news/2023-12-08-enterprise-visit.md",
+        "content/about.en.md",
+        "content/workers/xu-chunlin/index.md",
+        "content/news/_index.md",
+    ];
+    let mut added: Vec<String> = Vec::new();
+    for step in 0..40 {
+        let changed: Vec<String> = match dice.roll(7) {
+            // A body edit.
+            0 | 1 => {
+                let file = articles[dice.roll(articles.len())];
+                let text = site.read_source(file);
+                site.write(file, &format!("{text}\n第 {step} 步的新段落。\n"));
+                vec![file.to_string()]
+            }
+            // A front matter edit: a new description.
+            2 => {
+                let file = articles[dice.roll(articles.len())];
+                let text = site.read_source(file);
+                let text = text.replacen(
+                    "+++\n",
+                    &format!("+++\ndescription = \"第 {step} 步\"\n"),
+                    1,
+                );
+                // Keep one description line only.
+                let mut seen = false;
+                let text: String = text
+                    .split_inclusive('\n')
+                    .filter(|line| {
+                        let first = !seen || !line.starts_with("description = ");
+                        seen |= line.starts_with("description = ");
+                        first
+                    })
+                    .collect();
+                site.write(file, &text);
+                vec![file.to_string()]
+            }
+            // A new article, with a tag some other articles have.
+            3 => {
+                let file = format!("content/news/2023-12-{:02}-step-{step}.md", 10 + step % 18);
+                site.write(
+                    &file,
+                    &format!(
+                        "+++\ntitle = \"第 {step} 步\"\ntags = [\"涪陵\"]\n+++\n\n正文 {step}。\n"
+                    ),
+                );
+                added.push(file.clone());
+                vec![file]
+            }
+            // One of those deleted or renamed.
+            4 | 5 if !added.is_empty() => {
+                let file = added.remove(dice.roll(added.len()));
+                if dice.roll(2) == 0 {
+                    site.remove(&file);
+                    vec![file]
+                } else {
+                    let to = file.replace(".md", "-moved.md");
+                    site.rename(&file, &to);
+                    added.push(to.clone());
+                    vec![file, to]
+                }
+            }
+            // A template edit.
+            _ => {
+                let file = "themes/default/templates/partials/footer.html";
+                let text = site.read_source(file);
+                site.write(file, &format!("{text}<!-- step {step} -->\n"));
+                vec![file.to_string()]
+            }
+        };
+        let changed: Vec<&str> = changed.iter().map(String::as_str).collect();
+        rebuild_matches_full_build(&mut session, &site, &changed);
+    }
+}
