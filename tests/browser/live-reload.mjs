@@ -8,7 +8,7 @@
 //   1. show new text after its Markdown is saved;
 //   2. show the error overlay (with file:line:col) after a save breaks the front matter,
 //      and drop it after the fix;
-//   3. take a stylesheet change without reloading;
+//   3. take a stylesheet change, and an image change, without reloading;
 // and then the language switcher must lead to the translation.
 //
 // Exit status: 0 when every check passes, 1 when one fails, 2 on bad usage or when the
@@ -125,6 +125,26 @@ await check('a stylesheet change applies without a reload', async () => {
     null,
     WAIT,
   );
+});
+
+await check('an image change reloads that image only', async () => {
+  const portrait = 'content/workers/zhao-fengxuan/portrait.svg';
+  await page.goto(`${opts.url}/workers/zhao-fengxuan/`);
+  await connected();
+  await page.evaluate(() => {
+    window.gazetteSamePage = true;
+  });
+  const svg = readFileSync(file(portrait), 'utf8');
+  writeFileSync(file(portrait), svg.replace('</svg>', '<!-- edited --></svg>'));
+  await page.waitForFunction(
+    () => [...document.images].some((img) => img.src.includes('portrait.svg?gazette-reload=')),
+    null,
+    WAIT,
+  );
+  if (!(await page.evaluate(() => window.gazetteSamePage === true))) {
+    throw new Error('the page reloaded');
+  }
+  await page.goBack();
 });
 
 await check('the language switcher leads to the translation', async () => {
