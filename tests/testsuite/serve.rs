@@ -387,3 +387,15 @@ fn files_saved_together_are_one_rebuild() {
     assert_eq!(messages[0]["css"][0], "/style.css");
     served.assert_serves_what_build_makes(&site);
 }
+
+#[test]
+fn drafts_are_served_only_with_the_drafts_flag() {
+    let site = SiteTest::new("drafts");
+    let served = Served::start(&site, &[]);
+    assert_eq!(served.get("/news/draft/").status, 404);
+    assert_eq!(served.get("/news/published/").status, 200);
+    drop(served);
+    let served = Served::start(&site, &["--drafts"]);
+    assert_eq!(served.get("/news/draft/").status, 200);
+    assert_eq!(served.get("/news/future/").status, 200);
+}
