@@ -55,8 +55,16 @@ pub(super) fn update_content(
     let relative_str = relative_slash_path(Path::new(""), relative);
     let config = &sources.site.config;
     let content = &mut sources.site.content;
-    if path.is_file() && path.extension().is_some_and(|e| e == "md") {
-        let file = read_source_file(&path, relative_str.clone(), config)?;
+    let read = if path.is_file() && path.extension().is_some_and(|e| e == "md") {
+        match read_source_file(&path, relative_str.clone(), config) {
+            // Renamed away between the check and the read: handled as gone.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
+    if let Some(file) = read {
         let Ok(i) = position(content, &relative_str) else {
             let i = position(content, &relative_str).unwrap_or_else(|i| i);
             content.files.insert(i, file);
