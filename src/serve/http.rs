@@ -113,7 +113,17 @@ pub async fn respond(
         Target::NotFound => (StatusCode::NOT_FOUND, not_found_page(site, raw_path)),
     };
     let Some(file) = file else {
-        return plain(StatusCode::NOT_FOUND, "not found");
+        // No 404.html in the theme: a bare page that still reloads when
+        // the address gets content.
+        let page = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+             <body><p>Nothing at {} yet.</p>{LIVE_RELOAD_TAG}</body></html>",
+            crate::markdown::escape_html(raw_path)
+        );
+        let mut response = Response::new(Body::from(page));
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        set_headers(&mut response, "text/html; charset=utf-8");
+        return response;
     };
     let bytes = match &file.contents {
         OutputContents::Bytes(bytes) => bytes.to_vec(),

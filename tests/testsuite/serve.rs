@@ -392,7 +392,12 @@ fn files_saved_together_are_one_rebuild() {
 fn drafts_are_served_only_with_the_drafts_flag() {
     let site = SiteTest::new("drafts");
     let served = Served::start(&site, &[]);
-    assert_eq!(served.get("/news/draft/").status, 404);
+    let missing = served.get("/news/draft/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains(LIVE_RELOAD_TAG),
+        "without a 404.html, the not-found page still reloads"
+    );
     assert_eq!(served.get("/news/published/").status, 200);
     drop(served);
     let served = Served::start(&site, &["--drafts"]);
