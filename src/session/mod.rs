@@ -229,6 +229,10 @@ impl Session {
     }
 
     fn load_everything(&mut self) -> Result<()> {
+        // Until a load succeeds, every rebuild loads everything again: a
+        // broken config.toml must fail every build, as it would fail a
+        // full one.
+        self.sources = None;
         let site = load_site(&self.options.root, self.options.base_url.as_deref())?;
         let needs_parse = site
             .content

@@ -445,3 +445,22 @@ fn random_sequences_of_edits_always_match_full_builds() {
         rebuild_matches_full_build(&mut session, &site, &changed);
     }
 }
+
+#[test]
+fn a_broken_config_fails_every_rebuild_until_it_is_fixed() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    site.edit("config.toml", "default_language", "default_langauge");
+    let Err(error) = session.rebuild(&[site.path("config.toml")]) else {
+        panic!("an unknown config key fails the build");
+    };
+    assert!(error.to_string().contains("config.toml:"), "{error}");
+    let text = site.read_source(ARTICLE);
+    site.write(ARTICLE, &format!("{text}\n新的一段。\n"));
+    assert!(
+        session.rebuild(&[site.path(ARTICLE)]).is_err(),
+        "a content save while config.toml is broken still fails"
+    );
+    site.edit("config.toml", "default_langauge", "default_language");
+    rebuild_matches_full_build(&mut session, &site, &["config.toml"]);
+}
