@@ -166,41 +166,19 @@ impl Session {
             self.load_everything()?;
             return self.finish(RebuildKind::Full, None, started).map(Some);
         }
-        let root = self.options.root.clone();
-        let sources = self.sources.as_mut().expect("checked above");
-        let mut changed_other = false;
-        if inputs.contains(&Input::Templates) {
-            let templates = crate::render::templates::TemplateSources::load(
-                theme_dir(&root, &sources.site.config).as_deref(),
-                &root,
-            )?;
-            changed_other |= templates.templates != sources.site.templates.templates;
-            sources.site.templates = templates;
-        }
-        if inputs.contains(&Input::Static) {
-            let files = crate::list_static_files_of(&root, &sources.site.config)?;
-            // A static file's bytes are read when served or written, so an
-            // edited file counts as a change even at the same path.
-            changed_other = true;
-            sources.site.static_files = files;
-        }
-        let content_paths: Vec<&PathBuf> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::Content(p) => Some(p),
-                _ => None,
-            })
-            .collect();
-        let mut body_changes = Vec::new();
-        let mut structural = false;
-        for relative in content_paths {
-            match update_content(&root, sources, relative)? {
-                ContentChange::None => {}
-                ContentChange::Body(path) => body_changes.push(path),
-                ContentChange::Asset => changed_other = true,
-                ContentChange::Structure => structural = true,
+        let updated = update_sources(
+            &self.options.root,
+            self.sources.as_mut().expect("checked above"),
+            &inputs,
+        );
+        let (body_changes, structural, changed_other) = match updated {
+            Ok(changes) => changes,
+            Err(e) => {
+                // Sources half updated: read them all again next time.
+                self.sources = None;
+                return Err(e);
             }
-        }
+        };
         if body_changes.is_empty() && !structural && !changed_other {
             return Ok(None);
         }
@@ -506,4 +484,43 @@ fn changed_paths(
         }
     }
     changed
+}
+
+/// Brings `sources` up to date with the changed `inputs`. Returns the
+/// content files whose body alone changed, whether anything else about the
+/// content changed, and whether templates, static files or assets did.
+fn update_sources(
+    root: &Path,
+    sources: &mut Sources,
+    inputs: &[Input],
+) -> Result<(Vec<String>, bool, bool)> {
+    let mut changed_other = false;
+    if inputs.contains(&Input::Templates) {
+        let templates = crate::render::templates::TemplateSources::load(
+            theme_dir(root, &sources.site.config).as_deref(),
+            root,
+        )?;
+        changed_other |= templates.templates != sources.site.templates.templates;
+        sources.site.templates = templates;
+    }
+    if inputs.contains(&Input::Static) {
+        // A static file's bytes are read when served or written, so an
+        // edited file counts as a change even at the same path.
+        sources.site.static_files = crate::list_static_files_of(root, &sources.site.config)?;
+        changed_other = true;
+    }
+    let mut body_changes = Vec::new();
+    let mut structural = false;
+    for input in inputs {
+        let Input::Content(relative) = input else {
+            continue;
+        };
+        match update_content(root, sources, relative)? {
+            ContentChange::None => {}
+            ContentChange::Body(path) => body_changes.push(path),
+            ContentChange::Asset => changed_other = true,
+            ContentChange::Structure => structural = true,
+        }
+    }
+    Ok((body_changes, structural, changed_other))
 }

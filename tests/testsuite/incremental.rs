@@ -464,3 +464,20 @@ fn a_broken_config_fails_every_rebuild_until_it_is_fixed() {
     site.edit("config.toml", "default_langauge", "default_language");
     rebuild_matches_full_build(&mut session, &site, &["config.toml"]);
 }
+
+#[test]
+fn an_unreadable_save_fails_every_rebuild_until_it_is_fixed() {
+    let site = SiteTest::sample();
+    let mut session = session(&site);
+    let good = site.read_source(ARTICLE);
+    std::fs::write(site.path(ARTICLE), b"+++\ntitle = \"\xff\xfe\"\n+++\n").unwrap();
+    assert!(session.rebuild(&[site.path(ARTICLE)]).is_err(), "not UTF-8");
+    let text = site.read_source(ARTICLE_EN);
+    site.write(ARTICLE_EN, &format!("{text}\nOne more line.\n"));
+    assert!(
+        session.rebuild(&[site.path(ARTICLE_EN)]).is_err(),
+        "a full build would still fail on the unreadable file"
+    );
+    site.write(ARTICLE, &good);
+    rebuild_matches_full_build(&mut session, &site, &[ARTICLE]);
+}
