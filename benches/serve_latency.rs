@@ -12,11 +12,10 @@
 //! With `hugo` installed, (a) is also measured for `hugo server` on the
 //! same content. Run with `cargo bench --bench serve_latency`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 use tungstenite::Message;
@@ -25,6 +24,11 @@ use tungstenite::stream::MaybeTlsStream;
 const EDITS: usize = 20;
 const WARM_UP: usize = 3;
 
+#[path = "../tests/support/serve_process.rs"]
+mod serve_process;
+use serve_process::ServeProcess;
+
+/// A child process killed (and reaped) when dropped.
 struct Server(Child);
 
 impl Drop for Server {
@@ -51,7 +55,14 @@ fn main() {
         pages,
         site.display()
     );
-    let (server, url, lines) = start_gazette(&site);
+    let server = ServeProcess::start(
+        env!("CARGO_BIN_EXE_gazette"),
+        &site,
+        &[],
+        true,
+        Duration::from_secs(120),
+    );
+    let url = server.url.clone();
     let socket_url = format!("{}/__gazette/livereload", url.replace("http://", "ws://"));
     let (mut socket, _) = tungstenite::connect(socket_url).expect("connect live reload");
     if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
@@ -88,12 +99,15 @@ fn main() {
         }
         std::thread::sleep(Duration::from_millis(150));
     }
-    drop(server);
-    let rebuilds: Vec<Duration> = lines
+    // Let the last rebuild line arrive.
+    std::thread::sleep(Duration::from_millis(200));
+    let rebuilds: Vec<Duration> = server
+        .lines
         .try_iter()
         .filter_map(|l| rebuild_ms(&l))
         .skip(WARM_UP)
         .collect();
+    drop(server);
 
     println!("gazette serve, {EDITS} edits of one article body:");
     report("(a) save → new HTML served", &mut served);
@@ -120,42 +134,6 @@ fn generate(repo: &Path, out: &Path, pages: usize, hugo: bool) {
         command.arg("--hugo");
     }
     assert!(command.status().expect("run python3").success());
-}
-
-/// Starts `gazette serve` on a free port; returns it, its URL and its
-/// terminal lines.
-fn start_gazette(site: &Path) -> (Server, String, std::sync::mpsc::Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start gazette serve");
-    let (sender, lines) = channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    let server = Server(child);
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(120))
-            .expect("gazette serve starts");
-        println!("{line}");
-        if let Some(rest) = line.strip_prefix("Serving ") {
-            let url: Vec<&str> = rest
-                .split(" at ")
-                .nth(1)
-                .unwrap()
-                .split('/')
-                .take(3)
-                .collect();
-            return (server, url.join("/"), lines);
-        }
-    }
 }
 
 /// Polls `url` until its body contains `marker`; returns when it did.

@@ -5,14 +5,17 @@
 //!
 //! 1. **load** ([`load_site`]): read `config.toml`, `content/`, templates,
 //!    i18n files and the list of static files → [`SiteSources`];
-//! 2. **parse** ([`parse_site`]): front matter, URLs, translations,
-//!    sections, taxonomies, Markdown → [`content::Site`];
-//! 3. **render** ([`render::render_site`]): Tera templates → in-memory
+//! 2. **parse** (front matter, [`content::assemble_site`],
+//!    [`markdown::render_site_markdown`]): URLs, translations, sections,
+//!    taxonomies, Markdown → [`content::Site`];
+//! 3. **render** ([`render::render`]): Tera templates → in-memory
 //!    [`render::OutputFile`]s;
 //! 4. **write** ([`output::write_output`]): the only stage that touches the
 //!    output folder, atomically.
 //!
-//! [`build`] runs all four.
+//! A [`session::Session`] runs the first three and keeps their results, so
+//! that `gazette serve` redoes only what a save changed; [`build`] is one
+//! session's first build plus the write.
 
 pub mod config;
 pub mod content;
@@ -27,14 +30,10 @@ pub mod session;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 pub use config::Config;
 pub use error::{Error, Location, Result};
 
-use content::front_matter::{ParsedFile, parse_front_matter};
 use content::load::{LoadedContent, is_editor_artifact, load_content, relative_slash_path};
-use content::{BuildFilter, Site};
 use render::i18n::I18n;
 use render::templates::TemplateSources;
 use render::{OutputContents, OutputFile};
@@ -202,26 +201,4 @@ fn list_static_files(dir: &Path) -> Result<Vec<OutputFile>> {
         }
     }
     Ok(files)
-}
-
-/// The parse stage: front matter of every file (all errors reported
-/// together), the site model, then every Markdown body.
-pub fn parse_site(config: &Config, content: LoadedContent, filter: BuildFilter) -> Result<Site> {
-    let parsed: Vec<Result<ParsedFile>> = content
-        .files
-        .par_iter()
-        .map(|f| parse_front_matter(&f.path, &f.text, f.kind))
-        .collect();
-    let mut errors = Vec::new();
-    let mut files = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(file) => files.push(file),
-            Err(e) => errors.push(e),
-        }
-    }
-    Error::collect(errors)?;
-    let mut site = content::assemble_site(config, &content, &files, filter)?;
-    markdown::render_site_markdown(&mut site, &mut markdown::MarkdownCache::default())?;
-    Ok(site)
 }

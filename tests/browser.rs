@@ -304,58 +304,9 @@ fn paginated_variant_passes_browser_and_nu_checks() {
     check_site(&site, None);
 }
 
-/// A child process killed (and reaped) when dropped.
 #[cfg(feature = "serve")]
-struct Server(std::process::Child);
-
-#[cfg(feature = "serve")]
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `gazette serve` on a free port for the site in `root`; returns
-/// the process and its URL.
-#[cfg(feature = "serve")]
-fn start_serve(root: &Path) -> (Server, String) {
-    use std::io::BufRead;
-    let mut child = Command::new(GAZETTE)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("start gazette serve");
-    let stdout = child.stdout.take().unwrap();
-    let child = Server(child);
-    let (sender, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            println!("gazette serve: {line}");
-            let _ = sender.send(line);
-        }
-    });
-    loop {
-        let line = lines
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("gazette serve starts");
-        if let Some(rest) = line.strip_prefix("Serving ") {
-            let url: Vec<&str> = rest
-                .split(" at ")
-                .nth(1)
-                .unwrap()
-                .split('/')
-                .take(3)
-                .collect();
-            return (child, url.join("/"));
-        }
-    }
-}
+#[path = "support/serve_process.rs"]
+mod serve_process;
 
 #[cfg(feature = "serve")]
 #[test]
@@ -368,7 +319,14 @@ fn live_reload_in_chromium() {
     for entry in ["config.toml", "content", "themes"] {
         copy_tree(&Path::new(REPO).join(entry), &site.join(entry));
     }
-    let (server, url) = start_serve(&site);
+    let server = serve_process::ServeProcess::start(
+        GAZETTE,
+        &site,
+        &[],
+        true,
+        std::time::Duration::from_secs(60),
+    );
+    let url = server.url.clone();
     let result = Command::new("node")
         .current_dir(REPO)
         .arg("tests/browser/live-reload.mjs")

@@ -132,27 +132,6 @@ pub struct RenderStats {
     pub reused: usize,
 }
 
-/// Renders every output of `site` from scratch. `static_files` are copied
-/// after the theme's, so later entries of the same path win.
-pub fn render_site(
-    site: Site,
-    templates: &TemplateSources,
-    i18n: I18n,
-    static_files: Vec<OutputFile>,
-) -> Result<RenderedSite> {
-    let values = SiteValues::build(&site);
-    let data = Arc::new(RenderData::new(site, values, i18n));
-    let compiled = CompiledTemplates::new(templates)?;
-    let (rendered, _) = render(
-        &data,
-        &compiled,
-        &static_files,
-        &mut RenderMemo::default(),
-        None,
-    )?;
-    Ok(rendered)
-}
-
 /// Templates compiled once and reused by every render until they change.
 pub struct CompiledTemplates {
     tera: Tera,

@@ -2,10 +2,9 @@
 //! against a temporary site, with an HTTP client and a live-reload
 //! WebSocket client attached, as a browser tab would be.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -13,6 +12,10 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use crate::helpers::{BIN, SiteTest, tree};
+
+#[path = "../support/serve_process.rs"]
+mod serve_process;
+use serve_process::ServeProcess;
 
 /// The tag `gazette serve` adds to every HTML page.
 pub const LIVE_RELOAD_TAG: &str = "<script src=\"/__gazette/livereload.js\"></script>";
@@ -24,14 +27,10 @@ type Socket = WebSocket<MaybeTlsStream<TcpStream>>;
 
 /// A running `gazette serve`.
 pub struct Served {
-    child: Child,
+    process: ServeProcess,
     /// `http://127.0.0.1:<port>`.
     pub url: String,
     socket: Socket,
-    /// Terminal lines (stdout and stderr) printed since start.
-    lines: Receiver<String>,
-    /// Lines printed before the server was ready.
-    startup: Vec<String>,
 }
 
 /// An HTTP response.
@@ -58,53 +57,13 @@ impl Served {
     /// `args`, on a free port.
     #[track_caller]
     pub fn start(site: &SiteTest, args: &[&str]) -> Served {
-        let mut command = Command::new(BIN);
-        command
-            .arg("serve")
-            .arg("--root")
-            .arg(site.root())
-            .args(args);
-        if !args.contains(&"--port") {
-            command.args(["--port", "0"]);
-        }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start gazette serve");
-        let (sender, lines) = channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let sender = sender.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if sender.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        let started = Instant::now();
-        let mut seen = Vec::new();
-        let url = loop {
-            let line = lines
-                .recv_timeout(PATIENCE.saturating_sub(started.elapsed()))
-                .unwrap_or_else(|_| panic!("gazette serve did not start:\n{}", seen.join("\n")));
-            if let Some(rest) = line.strip_prefix("Serving ") {
-                let url = rest.split(" at ").nth(1).unwrap().split('/').take(3);
-                break url.collect::<Vec<_>>().join("/");
-            }
-            seen.push(line);
-        };
+        let process = ServeProcess::start(BIN, site.root(), args, false, PATIENCE);
+        let url = process.url.clone();
         let socket = connect_socket(&url);
         Served {
-            child,
+            process,
             url,
             socket,
-            lines,
-            startup: seen,
         }
     }
 
@@ -183,8 +142,8 @@ impl Served {
 
     /// Terminal lines printed so far.
     pub fn terminal(&self) -> Vec<String> {
-        let mut lines = self.startup.clone();
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(50)) {
+        let mut lines = self.process.startup.clone();
+        while let Ok(line) = self.process.lines.recv_timeout(Duration::from_millis(50)) {
             lines.push(line);
         }
         lines
@@ -229,13 +188,6 @@ impl Served {
                 String::from_utf8_lossy(bytes)
             );
         }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
