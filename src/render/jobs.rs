@@ -155,7 +155,7 @@ impl<'a> Renderer<'a> {
     /// changed when only the bodies of `pages` and `sections` changed.
     /// Jobs it says `false` for keep their output unless a lookup of
     /// theirs now yields something else.
-    pub fn touched_by(&self, pages: &[usize], sections: &[usize]) -> Vec<bool> {
+    pub fn touched_by(&self, jobs: &[Job], pages: &[usize], sections: &[usize]) -> Vec<bool> {
         let site = self.site();
         let mut changed = vec![false; site.pages.len()];
         for &p in pages {
@@ -175,8 +175,7 @@ impl<'a> Renderer<'a> {
                     .collect()
             })
             .collect();
-        self.jobs()
-            .iter()
+        jobs.iter()
             .map(|job| match *job {
                 Job::Page(i) => changed[i],
                 Job::Section { section, .. } => touched_sections[section],

@@ -200,15 +200,19 @@ pub fn render(
 ) -> Result<(RenderedSite, RenderStats)> {
     let site = &data.site;
     let templates = &compiled.sources;
+    let renderer = Renderer::new(data, &compiled.tera, templates);
+    let jobs = renderer.jobs();
+    // When only bodies changed, the jobs are those of the last render, in
+    // the same order: each untouched one keeps its entry without even a
+    // fingerprint.
+    let last = memo.last();
+    let body_changes = body_changes.filter(|_| last.len() == jobs.len());
     if body_changes.is_none() {
         // (A body edit changes no template name, and the templates are the
         // ones the last render checked.)
         check_templates(site, templates)?;
     }
     let _slot = SlotGuard::fill(&compiled.slot, data);
-    let renderer = Renderer::new(data, &compiled.tera, templates);
-
-    let jobs = renderer.jobs();
     let process = |job| -> Result<(Arc<memo::MemoEntry>, bool)> {
         let inputs = renderer.plan(job);
         let fingerprint = renderer.fingerprint(&inputs);
@@ -232,14 +236,9 @@ pub fn render(
         };
         Ok((Arc::new(entry), true))
     };
-    // When only bodies changed, the jobs are those of the last render, in
-    // the same order: each untouched one keeps its entry without even a
-    // fingerprint.
-    let last = memo.last();
-    let body_changes = body_changes.filter(|_| last.len() == jobs.len());
     let results: Vec<(Arc<memo::MemoEntry>, bool)> = match &body_changes {
         Some(changes) => {
-            let touched = renderer.touched_by(changes.pages, changes.sections);
+            let touched = renderer.touched_by(&jobs, changes.pages, changes.sections);
             jobs.par_iter()
                 .enumerate()
                 .map(|(i, job)| {
