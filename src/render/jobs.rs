@@ -76,16 +76,21 @@ pub(super) struct Renderer<'a> {
     data: &'a RenderData,
     tera: &'a Tera,
     templates: &'a TemplateSources,
-    template_revs: HashMap<String, u64>,
+    template_revs: &'a HashMap<String, u64>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(data: &'a RenderData, tera: &'a Tera, templates: &'a TemplateSources) -> Self {
+    pub fn new(
+        data: &'a RenderData,
+        tera: &'a Tera,
+        templates: &'a TemplateSources,
+        template_revs: &'a HashMap<String, u64>,
+    ) -> Self {
         Renderer {
             data,
             tera,
             templates,
-            template_revs: templates.revisions(),
+            template_revs,
         }
     }
 

@@ -136,6 +136,8 @@ pub struct RenderStats {
 pub struct CompiledTemplates {
     tera: Tera,
     sources: TemplateSources,
+    /// [`TemplateSources::revisions`], worked out once per compile.
+    revisions: std::collections::HashMap<String, u64>,
     slot: functions::DataSlot,
 }
 
@@ -149,6 +151,7 @@ impl CompiledTemplates {
         Ok(CompiledTemplates {
             tera,
             sources: templates.clone(),
+            revisions: templates.revisions(),
             slot,
         })
     }
@@ -200,7 +203,7 @@ pub fn render(
 ) -> Result<(RenderedSite, RenderStats)> {
     let site = &data.site;
     let templates = &compiled.sources;
-    let renderer = Renderer::new(data, &compiled.tera, templates);
+    let renderer = Renderer::new(data, &compiled.tera, templates, &compiled.revisions);
     let jobs = renderer.jobs();
     // When only bodies changed, the jobs are those of the last render, in
     // the same order: each untouched one keeps its entry without even a

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, Method, Response, StatusCode, Uri, header};
 use percent_encoding::percent_decode_str;
 
@@ -125,19 +125,17 @@ pub async fn respond(
         set_headers(&mut response, "text/html; charset=utf-8");
         return response;
     };
-    let bytes = match &file.contents {
-        OutputContents::Bytes(bytes) => bytes.to_vec(),
-        OutputContents::Copy(source) => match read_inside(site_root, source).await {
-            Some(bytes) => bytes,
-            None => return plain(StatusCode::FORBIDDEN, "file outside the site refused"),
-        },
-    };
     let mime = mime_guess::from_path(&*file.path).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let body = if is_html {
-        inject_live_reload(&bytes)
-    } else {
-        bytes
+    let body = match &file.contents {
+        OutputContents::Bytes(bytes) if is_html => Body::from(inject_live_reload(bytes)),
+        // Shared with the build held in memory, not copied.
+        OutputContents::Bytes(bytes) => Body::from(Bytes::from_owner(bytes.clone())),
+        OutputContents::Copy(source) => match read_inside(site_root, source).await {
+            Some(bytes) if is_html => Body::from(inject_live_reload(&bytes)),
+            Some(bytes) => Body::from(bytes),
+            None => return plain(StatusCode::FORBIDDEN, "file outside the site refused"),
+        },
     };
     let content_type = match mime.type_() {
         mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
@@ -149,7 +147,7 @@ pub async fn respond(
     let mut response = Response::new(if method == Method::HEAD {
         Body::empty()
     } else {
-        Body::from(body)
+        body
     });
     *response.status_mut() = status;
     set_headers(&mut response, &content_type);

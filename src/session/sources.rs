@@ -65,12 +65,14 @@ pub(super) fn update_content(
         None
     };
     if let Some(file) = read {
-        let Ok(i) = position(content, &relative_str) else {
-            let i = position(content, &relative_str).unwrap_or_else(|i| i);
-            content.files.insert(i, file);
-            sources.parsed.insert(i, ParsedFile::default());
-            sources.needs_parse.insert(relative_str);
-            return Ok(ContentChange::Structure);
+        let i = match position(content, &relative_str) {
+            Ok(i) => i,
+            Err(i) => {
+                content.files.insert(i, file);
+                sources.parsed.insert(i, ParsedFile::default());
+                sources.needs_parse.insert(relative_str);
+                return Ok(ContentChange::Structure);
+            }
         };
         let old_text = content.files[i].text.clone();
         if old_text == file.text {
